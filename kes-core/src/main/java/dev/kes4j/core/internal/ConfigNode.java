@@ -1,0 +1,222 @@
+package dev.kes4j.core.internal;
+
+import dev.kes4j.api.KesConfigException;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+/**
+ * A YAML node that knows its dotted path and line, for configuration errors that name both, and
+ * that applies KES's {@code ${VAR}} substitution (spec §7) on request.
+ */
+public final class ConfigNode {
+  private static final Pattern ENV_REF = Pattern.compile("^\\$\\{([^}]*)\\}$");
+
+  private final Node node;
+  private final String path;
+  private final UnaryOperator<String> env;
+
+  private ConfigNode(Node node, String path, UnaryOperator<String> env) {
+    this.node = node;
+    this.path = path;
+    this.env = env;
+  }
+
+  /**
+   * Parses YAML text into its root node.
+   *
+   * @param env looks up environment variables; returns null for a missing one
+   * @throws KesConfigException for malformed YAML, naming the line
+   */
+  public static ConfigNode parse(String yaml, UnaryOperator<String> env) {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(20);
+    options.setCodePointLimit(1 << 20);
+    try {
+      Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+      return new ConfigNode(root, "", env);
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new KesConfigException("invalid YAML in line " + line + ": " + e.getProblem());
+    } catch (YAMLException e) {
+      throw new KesConfigException("invalid YAML: " + e.getMessage());
+    }
+  }
+
+  /** The dotted path of this node ({@code policy.minio.allow}); empty for the root. */
+  public String path() {
+    return path;
+  }
+
+  /** The 1-based line of this node, or 0 if unknown. */
+  public int line() {
+    return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+  }
+
+  /** Whether the node is absent, empty or YAML null. */
+  public boolean isNull() {
+    return node == null
+        || node.getTag().equals(Tag.NULL)
+        || (node instanceof ScalarNode s && s.getValue().isEmpty());
+  }
+
+  /** Whether the node is a mapping. */
+  public boolean isMapping() {
+    return node instanceof MappingNode;
+  }
+
+  /** An error naming this node's path and line. */
+  public KesConfigException error(String message) {
+    String where = path.isEmpty() ? "config" : path;
+    int line = line();
+    return new KesConfigException(where + (line > 0 ? " (line " + line + ")" : "") + ": " + message);
+  }
+
+  /** The keys of a mapping, in order; empty for null. */
+  public Set<String> keys() {
+    return mapping().keySet();
+  }
+
+  /** The child under {@code key}; empty if absent. */
+  public Optional<ConfigNode> get(String key) {
+    return Optional.ofNullable(mapping().get(key));
+  }
+
+  /** The child under {@code key}, or a null node at its path if absent. */
+  public ConfigNode child(String key) {
+    return get(key).orElseGet(() -> new ConfigNode(null, join(key), env));
+  }
+
+  /** The entries of a mapping (null reads as empty). */
+  public Map<String, ConfigNode> mapping() {
+    if (isNull()) {
+      return Map.of();
+    }
+    if (!(node instanceof MappingNode m)) {
+      throw error("expected a mapping");
+    }
+    Map<String, ConfigNode> out = new LinkedHashMap<>();
+    for (NodeTuple t : m.getValue()) {
+      if (!(t.getKeyNode() instanceof ScalarNode k)) {
+        throw new ConfigNode(t.getKeyNode(), path, env).error("mapping keys must be scalars");
+      }
+      out.put(k.getValue(), new ConfigNode(t.getValueNode(), join(k.getValue()), env));
+    }
+    return out;
+  }
+
+  /** The items of a sequence (null reads as empty; a single scalar as a list of one). */
+  public List<ConfigNode> items() {
+    if (isNull()) {
+      return List.of();
+    }
+    if (node instanceof ScalarNode) {
+      return List.of(this);
+    }
+    if (!(node instanceof SequenceNode s)) {
+      throw error("expected a list");
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    List<Node> value = s.getValue();
+    for (int i = 0; i < value.size(); i++) {
+      out.add(new ConfigNode(value.get(i), path + "[" + i + "]", env));
+    }
+    return out;
+  }
+
+  /** The scalar text exactly as written (no substitution); empty for null. */
+  public String raw() {
+    if (isNull()) {
+      return "";
+    }
+    if (!(node instanceof ScalarNode s)) {
+      throw error("expected a single value");
+    }
+    return s.getValue();
+  }
+
+  /**
+   * The scalar text with {@code ${VAR}} substitution: only when the whole trimmed value has that
+   * form (spec §7).
+   *
+   * @throws KesConfigException {@code referenced env. variable 'X' in line 'N' not found}
+   */
+  public String text() {
+    String raw = raw();
+    Matcher m = ENV_REF.matcher(raw.trim());
+    if (!m.matches()) {
+      return raw;
+    }
+    String name = m.group(1);
+    String value = env.apply(name);
+    if (value == null) {
+      throw new KesConfigException(
+          (path.isEmpty() ? "config" : path)
+              + ": referenced env. variable '"
+              + name
+              + "' in line '"
+              + line()
+              + "' not found");
+    }
+    return value;
+  }
+
+  /** This subtree as plain maps, lists and substituted strings (for key store sections). */
+  public Object toPlain() {
+    if (isNull()) {
+      return null;
+    }
+    if (node instanceof MappingNode) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      mapping().forEach((k, v) -> out.put(k, v.toPlain()));
+      return out;
+    }
+    if (node instanceof SequenceNode) {
+      List<Object> out = new ArrayList<>();
+      for (ConfigNode item : items()) {
+        out.add(item.toPlain());
+      }
+      return out;
+    }
+    return text();
+  }
+
+  /**
+   * Reports keys of this mapping that are not in {@code known}: as warnings, or as an error in
+   * strict mode.
+   */
+  public void checkKnown(Set<String> known, boolean strict, List<String> warnings) {
+    for (Map.Entry<String, ConfigNode> e : mapping().entrySet()) {
+      if (!known.contains(e.getKey())) {
+        KesConfigException problem = e.getValue().error("unknown setting '" + e.getKey() + "'");
+        if (strict) {
+          throw problem;
+        }
+        warnings.add(problem.getMessage());
+      }
+    }
+  }
+
+  private String join(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+}
