@@ -13,7 +13,9 @@ public interface AuditSink {
   /** Records one event. */
   void record(AuditEvent event);
 
-  /** A sink that logs each event as its JSON line at INFO on the SLF4J logger {@code kes4j.audit}. */
+  /**
+   * A sink that logs each event as its JSON line at INFO on the SLF4J logger {@code kes4j.audit}.
+   */
   static AuditSink slf4j() {
     org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger("kes4j.audit");
     return event -> {

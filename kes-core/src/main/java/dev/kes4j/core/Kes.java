@@ -66,8 +66,8 @@ import org.slf4j.LoggerFactory;
  * injected scheduler) runs the cache sweeps and the key store probe. Every operation emits one
  * {@link AuditEvent} and notifies the {@link KesListener}.
  *
- * <p>Thread-safe. Operations block on the key store on a cache miss and for create, import,
- * delete and list, within the store's own bounds; no lock is held across key store I/O.
+ * <p>Thread-safe. Operations block on the key store on a cache miss and for create, import, delete
+ * and list, within the store's own bounds; no lock is held across key store I/O.
  */
 public final class Kes implements KeyService, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Kes.class);
@@ -123,7 +123,8 @@ public final class Kes implements KeyService, AutoCloseable {
       }
       long tick = cache.tickPeriod().toMillis();
       this.maintenance =
-          scheduler.scheduleWithFixedDelay(this::maintainQuietly, tick, tick, TimeUnit.MILLISECONDS);
+          scheduler.scheduleWithFixedDelay(
+              this::maintainQuietly, tick, tick, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -198,8 +199,8 @@ public final class Kes implements KeyService, AutoCloseable {
 
   /**
    * A view of this engine that authorizes every call for {@code identity} before running it, with
-   * the request path the HTTP API would use (such as {@code /v1/key/generate/<name>}); refused calls
-   * throw {@link NotAuthorizedException}. Keys it creates record {@code identity} as creator.
+   * the request path the HTTP API would use (such as {@code /v1/key/generate/<name>}); refused
+   * calls throw {@link NotAuthorizedException}. Keys it creates record {@code identity} as creator.
    */
   public KeyService as(Identity identity) {
     return new View(Objects.requireNonNull(identity, "identity"), "", true);
@@ -244,8 +245,8 @@ public final class Kes implements KeyService, AutoCloseable {
   }
 
   /**
-   * Runs the cache sweeps and key store probe that are due now on the engine's clock. The
-   * scheduler calls this periodically; tests that drive a fake clock (and build with {@link
+   * Runs the cache sweeps and key store probe that are due now on the engine's clock. The scheduler
+   * calls this periodically; tests that drive a fake clock (and build with {@link
    * Builder#manualMaintenance()}) call it directly. Blocks while a probe runs.
    */
   public void runMaintenance() {
@@ -340,7 +341,8 @@ public final class Kes implements KeyService, AutoCloseable {
     return "Kes[version=" + VERSION + ", cachedKeys=" + cache.size() + "]";
   }
 
-  // ---- the operations ----------------------------------------------------------------------------
+  // ---- the operations
+  // ----------------------------------------------------------------------------
 
   private Void doCreate(String name, String createdBy) {
     names.checkKeyName(name);
@@ -358,10 +360,7 @@ public final class Kes implements KeyService, AutoCloseable {
     }
     KeyVersion key =
         KeyVersion.of(
-            MasterKey.of(algorithm, material),
-            Randoms.bytes(32),
-            clock.instant(),
-            createdBy);
+            MasterKey.of(algorithm, material), Randoms.bytes(32), clock.instant(), createdBy);
     store.create(name, KeyBlobs.encode(key, keyFormat));
     return null;
   }
@@ -571,7 +570,10 @@ public final class Kes implements KeyService, AutoCloseable {
 
     @Override
     public String toString() {
-      return "Kes.View[" + caller + (authorize ? ", authorized per call" : ", pre-authorized") + "]";
+      return "Kes.View["
+          + caller
+          + (authorize ? ", authorized per call" : ", pre-authorized")
+          + "]";
     }
   }
 

@@ -161,7 +161,16 @@ public final class KesConfig {
 
   private static final Set<String> TOP_CURRENT =
       Set.of(
-          "version", "address", "admin", "tls", "api", "policy", "cache", "log", "keys", "keystore",
+          "version",
+          "address",
+          "admin",
+          "tls",
+          "api",
+          "policy",
+          "cache",
+          "log",
+          "keys",
+          "keystore",
           "kes4j");
   private static final Set<String> TOP_V016 =
       Set.of("address", "root", "tls", "policy", "cache", "log", "keys", "keystore", "kes4j");
@@ -283,7 +292,9 @@ public final class KesConfig {
     b.adminIdentity = admin.text().trim();
     if (b.adminIdentity.isEmpty()) {
       throw admin.error(
-          v016 ? "no root identity has been specified" : "invalid admin identity: no admin identity");
+          v016
+              ? "no root identity has been specified"
+              : "invalid admin identity: no admin identity");
     }
 
     parseTls(root.child("tls"), v016, strict, b);
@@ -384,7 +395,9 @@ public final class KesConfig {
     for (Map.Entry<String, ConfigNode> e : policy.mapping().entrySet()) {
       ConfigNode p = e.getValue();
       p.checkKnown(
-          v016 ? Set.of("allow", "deny", "paths", "identities") : Set.of("allow", "deny", "identities"),
+          v016
+              ? Set.of("allow", "deny", "paths", "identities")
+              : Set.of("allow", "deny", "identities"),
           strict,
           b.warnings);
       List<String> allow = patterns(p.child("allow"));
@@ -462,7 +475,9 @@ public final class KesConfig {
       return fallback;
     }
     String upper = v.toUpperCase(Locale.ROOT);
-    if (upper.equals("ON") || upper.equals("OFF") || upper.matches("(DEBUG|INFO|WARN|ERROR)([+-]\\d+)?")) {
+    if (upper.equals("ON")
+        || upper.equals("OFF")
+        || upper.matches("(DEBUG|INFO|WARN|ERROR)([+-]\\d+)?")) {
       return v;
     }
     throw node.error("invalid log level '" + v + "': expected on, off, DEBUG, INFO, WARN or ERROR");

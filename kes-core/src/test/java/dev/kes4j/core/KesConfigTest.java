@@ -27,8 +27,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class KesConfigTest {
-  static final String MINIO =
-      "ea9826089311fe44d7590408ede9150f7c637b6cab0a91ee6fe1aa5d9fb366f6";
+  static final String MINIO = "ea9826089311fe44d7590408ede9150f7c637b6cab0a91ee6fe1aa5d9fb366f6";
   static final String ADMIN = "3ecfcdf38fcbe141ae26a1030f81e96b753365a46760ae6b578698a97c59fd22";
 
   static String resource(String name) {
@@ -61,7 +60,8 @@ class KesConfigTest {
 
   @Nested
   class MinioGcpGuide {
-    final KesConfig config = parse(resource("minio-gcp-guide.yaml"), Map.of("MINIO_KES_IDENTITY", MINIO));
+    final KesConfig config =
+        parse(resource("minio-gcp-guide.yaml"), Map.of("MINIO_KES_IDENTITY", MINIO));
 
     @Test
     void isRecognisedAsTheKes016Schema() {
@@ -84,7 +84,8 @@ class KesConfigTest {
           .containsExactly("/v1/key/create/*", "/v1/key/generate/*", "/v1/key/decrypt/*");
       assertThat(config.policies().get("minio").identities()).containsExactly(MINIO);
       PolicySet set = config.policySet();
-      assertThat(set.authorize(Identity.of(MINIO), "/v1/key/generate/minio-key").allowed()).isTrue();
+      assertThat(set.authorize(Identity.of(MINIO), "/v1/key/generate/minio-key").allowed())
+          .isTrue();
       assertThat(set.authorize(Identity.of(MINIO), "/v1/key/delete/minio-key").allowed()).isFalse();
       // glob matching as KES 0.16: '*' does not cross '/'
       assertThat(set.authorize(Identity.of(MINIO), "/v1/key/create/a/b").allowed()).isFalse();
@@ -95,7 +96,8 @@ class KesConfigTest {
     @Test
     void selectsTheGcpProviderWithItsSection() {
       RecordingProvider gcp = new RecordingProvider();
-      try (Kes kes = Kes.fromConfig(config, KeyStores.of(gcp, new MemKeyStoreProvider()), b -> {})) {
+      try (Kes kes =
+          Kes.fromConfig(config, KeyStores.of(gcp, new MemKeyStoreProvider()), b -> {})) {
         assertThat(kes).isNotNull();
       }
       KeyStoreConfig section = gcp.seen.get();
@@ -120,10 +122,14 @@ class KesConfigTest {
   class CurrentSchema {
     final Map<String, String> env =
         Map.of(
-            "KES_ADMIN", ADMIN,
-            "TLS_PASSWORD", "s3cret",
-            "MONITORING_IDENTITY", MINIO,
-            "EXTRA_KEY", "extra-key");
+            "KES_ADMIN",
+            ADMIN,
+            "TLS_PASSWORD",
+            "s3cret",
+            "MONITORING_IDENTITY",
+            MINIO,
+            "EXTRA_KEY",
+            "extra-key");
     final KesConfig config = parse(resource("current.yaml"), env);
 
     @Test
@@ -134,10 +140,13 @@ class KesConfigTest {
       assertThat(config.tls().verifyClientCertificates()).isTrue();
       assertThat(config.tls().password()).isEqualTo("s3cret");
       assertThat(config.tls().caPath()).isEqualTo("./ca.pem");
-      assertThat(config.api().get("/v1/metrics")).isEqualTo(new KesConfig.ApiRoute(true, Duration.ofSeconds(15)));
+      assertThat(config.api().get("/v1/metrics"))
+          .isEqualTo(new KesConfig.ApiRoute(true, Duration.ofSeconds(15)));
       assertThat(config.api().get("/v1/status").timeout()).isEqualTo(Duration.ofSeconds(90));
       assertThat(config.cache())
-          .isEqualTo(new CacheConfig(Duration.ofMinutes(10), Duration.ofMinutes(90), Duration.ofSeconds(30)));
+          .isEqualTo(
+              new CacheConfig(
+                  Duration.ofMinutes(10), Duration.ofMinutes(90), Duration.ofSeconds(30)));
       assertThat(config.keys()).containsExactly("my-app-key", "extra-key");
       assertThat(config.ciphertextFormat()).isEqualTo(CiphertextFormat.BINARY);
       assertThat(config.keyFormat()).isEqualTo(KeyBlobFormat.LEGACY_JSON);
@@ -220,8 +229,12 @@ class KesConfigTest {
     @Test
     void anIdentityMayHaveOnlyOnePolicy() {
       String yaml =
-          "admin:\n  identity: disabled\npolicy:\n  a:\n    identities: [" + MINIO + "]\n"
-              + "  b:\n    identities: [" + MINIO + "]\nkeystore:\n  mem: {}\n";
+          "admin:\n  identity: disabled\npolicy:\n  a:\n    identities: ["
+              + MINIO
+              + "]\n"
+              + "  b:\n    identities: ["
+              + MINIO
+              + "]\nkeystore:\n  mem: {}\n";
       assertThatThrownBy(() -> parse(yaml, Map.of()))
           .hasMessageContaining("policy.b.identities[0] (line 7)")
           .hasMessageContaining("already assigned to policy 'a'");
@@ -230,7 +243,11 @@ class KesConfigTest {
     @Test
     void theAdminCannotBeAssigned() {
       String yaml =
-          "admin:\n  identity: " + ADMIN + "\npolicy:\n  a:\n    identities: [" + ADMIN + "]\n"
+          "admin:\n  identity: "
+              + ADMIN
+              + "\npolicy:\n  a:\n    identities: ["
+              + ADMIN
+              + "]\n"
               + "keystore:\n  mem: {}\n";
       assertThatThrownBy(() -> parse(yaml, Map.of()))
           .hasMessageContaining("admin identity cannot be assigned");
@@ -256,7 +273,9 @@ class KesConfigTest {
     @Test
     void badGlobPatternsFailAtLoad() {
       KesConfig c =
-          parse("root: disabled\npolicy:\n  p:\n    allow: ['/v1/key/generate/my-key-[a-]']\n", Map.of());
+          parse(
+              "root: disabled\npolicy:\n  p:\n    allow: ['/v1/key/generate/my-key-[a-]']\n",
+              Map.of());
       assertThatThrownBy(c::policySet).isInstanceOf(KesConfigException.class);
     }
 

@@ -180,7 +180,8 @@ class KesTest {
       for (String n : List.of("b-2", "a-1", "b-1", "c-1", "b-3")) {
         kes.createKey(n);
       }
-      assertThat(kes.listKeys("*", "", 0).items()).containsExactly("a-1", "b-1", "b-2", "b-3", "c-1");
+      assertThat(kes.listKeys("*", "", 0).items())
+          .containsExactly("a-1", "b-1", "b-2", "b-3", "c-1");
       assertThat(kes.listKeys("b*", "", 0).items()).containsExactly("b-1", "b-2", "b-3");
       assertThat(kes.listKeys("b", "", 0).items()).containsExactly("b-1", "b-2", "b-3");
       Page<String> first = kes.listKeys("", "", 2);
@@ -299,8 +300,12 @@ class KesTest {
   @Nested
   class ImportAndHmac {
     @ParameterizedTest
-    @CsvSource({"AES256,AES256", "AES256-GCM_SHA256,AES256", "ChaCha20,CHACHA20",
-        "XCHACHA20-POLY1305,CHACHA20"})
+    @CsvSource({
+      "AES256,AES256",
+      "AES256-GCM_SHA256,AES256",
+      "ChaCha20,CHACHA20",
+      "XCHACHA20-POLY1305,CHACHA20"
+    })
     void importAcceptsKesAliases(String cipher, KeyAlgorithm expected) {
       byte[] material = new byte[32];
       material[0] = 7;
@@ -317,8 +322,7 @@ class KesTest {
           .hasMessage("invalid key size for 'AES256'")
           .extracting(e -> ((KesException) e).status())
           .isEqualTo(406);
-      assertThatThrownBy(() -> KeyAlgorithm.parse(""))
-          .hasMessage("algorithm '' is not supported");
+      assertThatThrownBy(() -> KeyAlgorithm.parse("")).hasMessage("algorithm '' is not supported");
     }
 
     @Test
@@ -332,7 +336,8 @@ class KesTest {
 
     @Test
     void legacyKeysHaveNoHmac() {
-      mem.create("old", "{\"bytes\":\"J8qmOyEV2ce2yoAC+5t0Y7CSP/hTMppL7XHpAnyc+0E=\"}".getBytes(UTF_8));
+      mem.create(
+          "old", "{\"bytes\":\"J8qmOyEV2ce2yoAC+5t0Y7CSP/hTMppL7XHpAnyc+0E=\"}".getBytes(UTF_8));
       assertThatThrownBy(() -> kes.hmac("old", new byte[1]))
           .isInstanceOf(KesException.class)
           .hasMessage("key does not support HMAC")
@@ -468,8 +473,11 @@ class KesTest {
 
     @Test
     void anyExpiryDropsEverythingOnItsTick() {
-      Kes k = engine(new CacheConfig(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO),
-          CiphertextFormat.JSON, KeyBlobFormat.PROTOBUF);
+      Kes k =
+          engine(
+              new CacheConfig(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
       k.createKey("k");
       k.generateKey("k", CTX);
       store.resetCounters();
@@ -486,8 +494,11 @@ class KesTest {
 
     @Test
     void unusedExpiryKeepsKeysInUse() {
-      Kes k = engine(new CacheConfig(Duration.ZERO, Duration.ofSeconds(30), Duration.ZERO),
-          CiphertextFormat.JSON, KeyBlobFormat.PROTOBUF);
+      Kes k =
+          engine(
+              new CacheConfig(Duration.ZERO, Duration.ofSeconds(30), Duration.ZERO),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
       k.createKey("busy");
       k.createKey("idle");
       k.generateKey("busy", CTX);
@@ -507,8 +518,11 @@ class KesTest {
 
     @Test
     void offlineModeKeepsServingCachedKeysAndMissesFail() {
-      Kes k = engine(new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20),
-              Duration.ofHours(1)), CiphertextFormat.JSON, KeyBlobFormat.PROTOBUF);
+      Kes k =
+          engine(
+              new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
       k.createKey("cached");
       k.createKey("uncached");
       DataKey before = k.generateKey("cached", CTX);
@@ -537,8 +551,11 @@ class KesTest {
 
     @Test
     void offlineExpiryClearsWhileOffline() {
-      Kes k = engine(new CacheConfig(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1)),
-          CiphertextFormat.JSON, KeyBlobFormat.PROTOBUF);
+      Kes k =
+          engine(
+              new CacheConfig(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1)),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
       k.createKey("k");
       k.generateKey("k", CTX);
       store.outage();
@@ -555,10 +572,16 @@ class KesTest {
 
     @Test
     void twoEnginesOverOneStoreSeeADeleteAfterExpiry() {
-      Kes a = engine(new CacheConfig(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO),
-          CiphertextFormat.JSON, KeyBlobFormat.PROTOBUF);
-      Kes b = engine(new CacheConfig(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO),
-          CiphertextFormat.JSON, KeyBlobFormat.PROTOBUF);
+      Kes a =
+          engine(
+              new CacheConfig(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
+      Kes b =
+          engine(
+              new CacheConfig(Duration.ofMinutes(5), Duration.ZERO, Duration.ZERO),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
       a.createKey("shared");
       DataKey dek = a.generateKey("shared", CTX);
       assertThat(b.decrypt("shared", dek.ciphertext(), CTX)).isEqualTo(dek.plaintext());

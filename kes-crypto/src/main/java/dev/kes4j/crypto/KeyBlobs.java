@@ -211,6 +211,8 @@ public final class KeyBlobs {
    * empty. An AES256 key in this form is readable by every KES version. <b>The HMAC key cannot be
    * stored in this format and is dropped</b>: the key read back has no HMAC capability.
    *
+   * @param key the key to store
+   * @param format the format to write
    * @return the bytes to store
    * @throws IllegalArgumentException for {@code PROTOBUF} if the key has no HMAC key, or for {@code
    *     LEGACY_JSON} if the creation time is outside years 0..9999 (Go cannot write it either)

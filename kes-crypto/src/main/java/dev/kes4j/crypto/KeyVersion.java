@@ -40,8 +40,10 @@ public final class KeyVersion implements Destroyable {
    * A new key: a fresh random master key of {@code algorithm} and a fresh random HMAC key, as KES's
    * create does. Non-blocking.
    *
+   * @param algorithm the master key's algorithm
    * @param createdAt the creation time; {@link KeyInfo#UNKNOWN_TIME} if unknown
    * @param createdBy the creating identity; {@code ""} if unknown
+   * @return the new key
    * @throws NullPointerException if an argument is null
    */
   public static KeyVersion generate(KeyAlgorithm algorithm, Instant createdAt, String createdBy) {
@@ -55,10 +57,12 @@ public final class KeyVersion implements Destroyable {
    * A key from its parts. The master key is used as is (not copied; destroying this version
    * destroys it); the HMAC key is copied.
    *
+   * @param key the master key
    * @param hmacKeyOrNull the 32-byte HMAC key, or null for a key without HMAC capability (all keys
    *     imported into, or created by, KES before 2024)
    * @param createdAt the creation time; {@link KeyInfo#UNKNOWN_TIME} if unknown
    * @param createdBy the creating identity; {@code ""} if unknown
+   * @return the key
    * @throws IllegalArgumentException if the HMAC key is not 32 bytes
    * @throws NullPointerException if {@code key}, {@code createdAt} or {@code createdBy} is null
    */
@@ -79,12 +83,20 @@ public final class KeyVersion implements Destroyable {
         key, hmacKey == null ? null : copy ? hmacKey.clone() : hmacKey, createdAt, createdBy);
   }
 
-  /** The master key (shared, not a copy). */
+  /**
+   * The master key (shared, not a copy).
+   *
+   * @return the master key
+   */
   public MasterKey masterKey() {
     return masterKey;
   }
 
-  /** Whether this key has an HMAC key, i.e. supports {@link #hmac}. */
+  /**
+   * Whether this key has an HMAC key, i.e. supports {@link #hmac}.
+   *
+   * @return true if {@link #hmac} works
+   */
   public boolean hasHmac() {
     return hmacKey != null;
   }
@@ -92,6 +104,7 @@ public final class KeyVersion implements Destroyable {
   /**
    * HMAC-SHA-256 of {@code message} under this key's HMAC key (spec §4.4). Non-blocking.
    *
+   * @param message the message to authenticate
    * @return 32 bytes
    * @throws KesException 409 {@code key does not support HMAC} if this key has no HMAC key
    * @throws IllegalStateException if this key was destroyed
@@ -116,12 +129,20 @@ public final class KeyVersion implements Destroyable {
     return hmacKey == null ? null : hmacKey.clone();
   }
 
-  /** When the key was created; {@link KeyInfo#UNKNOWN_TIME} if the stored form did not say. */
+  /**
+   * When the key was created.
+   *
+   * @return the time; {@link KeyInfo#UNKNOWN_TIME} if the stored form did not say
+   */
   public Instant createdAt() {
     return createdAt;
   }
 
-  /** The identity that created the key; {@code ""} if unknown. */
+  /**
+   * The identity that created the key.
+   *
+   * @return the identity; {@code ""} if unknown
+   */
   public String createdBy() {
     return createdBy;
   }
@@ -129,6 +150,8 @@ public final class KeyVersion implements Destroyable {
   /**
    * What {@code describe} reports about this key under {@code name}.
    *
+   * @param name the key's name
+   * @return the key's metadata, never key material
    * @throws NullPointerException if {@code name} is null
    */
   public KeyInfo info(String name) {

@@ -53,6 +53,8 @@ public final class MasterKey implements Destroyable {
    * Generates a new key of 32 random bytes from a CSPRNG. Does not block (beyond the JDK's one-time
    * seeding of its DRBG).
    *
+   * @param algorithm the key's algorithm
+   * @return the new key
    * @throws NullPointerException if {@code algorithm} is null
    */
   public static MasterKey generate(KeyAlgorithm algorithm) {
@@ -65,6 +67,9 @@ public final class MasterKey implements Destroyable {
   /**
    * A key from existing bytes (for example an imported key); the array is copied.
    *
+   * @param algorithm the key's algorithm
+   * @param key the 32 key bytes
+   * @return the key
    * @throws IllegalArgumentException unless {@code key} is exactly 32 bytes
    * @throws NullPointerException if an argument is null
    */
@@ -77,7 +82,11 @@ public final class MasterKey implements Destroyable {
     return new MasterKey(algorithm, key.clone());
   }
 
-  /** The key's algorithm. */
+  /**
+   * The key's algorithm.
+   *
+   * @return AES256 or CHACHA20
+   */
   public KeyAlgorithm algorithm() {
     return algorithm;
   }
@@ -86,6 +95,8 @@ public final class MasterKey implements Destroyable {
    * The KES key id (spec §4.1): lowercase hex of the first 16 bytes of SHA-256(key), 32 characters.
    * Public information (it is written into JSON and msgpack ciphertexts); still available after
    * {@link #destroy()}.
+   *
+   * @return 32 lowercase hex characters
    */
   public String id() {
     return id;
@@ -142,8 +153,8 @@ public final class MasterKey implements Destroyable {
 
   /**
    * Opens a ciphertext in any container (spec §4.3): a first byte {@code 0x95} tries msgpack, a
-   * first byte {@code '{'} tries JSON, and anything else, or a structured parse that fails, is
-   * opened as binary. Non-blocking.
+   * first byte {@code 0x7b} (an opening brace) tries JSON, and anything else, or a structured parse
+   * that fails, is opened as binary. Non-blocking.
    *
    * @param ciphertext the ciphertext as {@link #seal} (or any KES version) produced it
    * @param context the associated data given to seal; null means empty
@@ -200,6 +211,8 @@ public final class MasterKey implements Destroyable {
   /**
    * Whether {@code other} holds the same key bytes and algorithm; compares in constant time.
    *
+   * @param other another key
+   * @return true if both keys are the same
    * @throws IllegalStateException if either key was destroyed
    */
   public boolean sameKeyAs(MasterKey other) {

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kes4j.crypto.internal.HChaCha20;
 import java.util.HexFormat;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class HChaCha20Test {
   private static final HexFormat HEX = HexFormat.of();
@@ -34,8 +34,7 @@ class HChaCha20Test {
   @MethodSource("vectors")
   void readsInputAtOffset(String key, String input, String expected) {
     byte[] shifted = HEX.parseHex("ffffff" + input + "ee");
-    assertThat(HEX.formatHex(HChaCha20.derive(HEX.parseHex(key), shifted, 3)))
-        .isEqualTo(expected);
+    assertThat(HEX.formatHex(HChaCha20.derive(HEX.parseHex(key), shifted, 3))).isEqualTo(expected);
   }
 
   @Test

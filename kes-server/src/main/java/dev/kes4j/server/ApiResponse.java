@@ -78,7 +78,7 @@ public final class ApiResponse {
     void run(EventSink sink) throws IOException;
   }
 
-  /** Where a transport receives streamed events. */
+  /** Where a transport receives streamed events. Used by one thread at a time. */
   @FunctionalInterface
   public interface EventSink {
     /**
@@ -87,5 +87,13 @@ public final class ApiResponse {
      * @throws IOException when the client has gone away
      */
     void send(byte[] chunk) throws IOException;
+
+    /**
+     * Whether the client is still connected, so that an idle stream notices a departed client
+     * without sending anything. The default answers {@code true}.
+     */
+    default boolean isOpen() {
+      return true;
+    }
   }
 }

@@ -89,8 +89,14 @@ import org.junit.jupiter.api.TestFactory;
  * KeyStore#DEFAULT_PAGE_SIZE} names (slow on remote backends), {@link #concurrency()} to change the
  * number of racing threads, and {@link #cleanup(KeyStore)} to tear a store down differently.
  *
- * <p>Against an in-memory store the whole contract runs in well under a second. Not thread-safe
- * itself: JUnit runs one test of an instance at a time.
+ * <p><b>Adding tests.</b> A subclass may add its own tests and {@link Nested} classes, but must not
+ * declare a nested class named like one of the contract's ({@code ContractCreate}, {@code
+ * ContractGet}, {@code ContractDelete}, {@code ContractValues}, {@code ContractNames}, {@code
+ * ContractList}, {@code ContractConcurrency}, {@code ContractStatus}, {@code ContractClose}): Java
+ * hides the inherited class and JUnit then skips its tests.
+ *
+ * <p>Against an in-memory store the whole contract takes a second or two. Not thread-safe itself:
+ * JUnit runs one test of an instance at a time.
  */
 public abstract class KeyStoreContract {
   /** The characters KES allows in key names (spec §6). */
@@ -210,7 +216,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("create")
-  class Create {
+  class ContractCreate {
     @Test
     @DisplayName("stores a value under a free name")
     void storesUnderFreeName() {
@@ -260,7 +266,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("get")
-  class Get {
+  class ContractGet {
     @Test
     @DisplayName("of a missing name throws KeyNotFoundException")
     void missingThrows() {
@@ -286,7 +292,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("delete")
-  class Delete {
+  class ContractDelete {
     @Test
     @DisplayName("removes the value: get then throws KeyNotFoundException")
     void removes() {
@@ -326,7 +332,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("values")
-  class Values {
+  class ContractValues {
     @TestFactory
     @DisplayName("round-trip byte-exact")
     Stream<DynamicTest> roundTrip() {
@@ -371,7 +377,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("names")
-  class Names {
+  class ContractNames {
     @Test
     @DisplayName("of 80 characters, the KES limit, are stored and listed")
     void longestName() {
@@ -417,7 +423,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("list")
-  class Listing {
+  class ContractList {
     @Test
     @DisplayName("of a prefix nothing has returns an empty last page")
     void nothingMatches() {
@@ -572,15 +578,15 @@ public abstract class KeyStoreContract {
     void reflectsChanges() {
       List<String> names = createNumbered("k", 4);
       store.delete(names.get(1));
-      store.create(name("k-extra"), bytes("x"));
+      store.create(name("kextra"), bytes("x"));
       assertThat(listAll(namespace, 2))
-          .containsExactly(names.get(0), names.get(2), names.get(3), name("k-extra"));
+          .containsExactly(names.get(0), names.get(2), names.get(3), name("kextra"));
     }
   }
 
   @Nested
   @DisplayName("concurrency")
-  class Concurrency {
+  class ContractConcurrency {
     @Test
     @DisplayName("of concurrent creates of one name exactly one wins and its value is stored")
     void oneWinner() throws Exception {
@@ -662,7 +668,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("status")
-  class Status {
+  class ContractStatus {
     @Test
     @DisplayName("returns a non-negative latency")
     void nonNegative() {
@@ -674,7 +680,7 @@ public abstract class KeyStoreContract {
 
   @Nested
   @DisplayName("close")
-  class Close {
+  class ContractClose {
     @Test
     @DisplayName("is idempotent")
     void idempotent() {

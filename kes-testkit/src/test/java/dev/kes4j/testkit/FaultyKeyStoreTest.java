@@ -280,7 +280,8 @@ class FaultyKeyStoreTest {
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> store.flapping(ofSec(1), ofSec(-1)))
           .isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> store.flapping(Duration.ofDays(200 * 365), Duration.ofDays(200 * 365)))
+      assertThatThrownBy(
+              () -> store.flapping(Duration.ofDays(200 * 365), Duration.ofDays(200 * 365)))
           .isInstanceOf(IllegalArgumentException.class);
     }
   }

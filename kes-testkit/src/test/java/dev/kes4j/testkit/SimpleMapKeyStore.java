@@ -94,7 +94,12 @@ final class SimpleMapKeyStore implements KeyStore {
   @Override
   public synchronized Page<String> list(String prefix, String continueAt, int limit) {
     checkOpen();
-    int size = limit > 0 ? limit : bugs.contains(Bug.LIST_IGNORES_DEFAULT_PAGE_SIZE) ? Integer.MAX_VALUE : DEFAULT_PAGE_SIZE;
+    int size =
+        limit > 0
+            ? limit
+            : bugs.contains(Bug.LIST_IGNORES_DEFAULT_PAGE_SIZE)
+                ? Integer.MAX_VALUE
+                : DEFAULT_PAGE_SIZE;
     List<String> items = new ArrayList<>();
     for (String name : map.keySet()) {
       boolean afterStart =

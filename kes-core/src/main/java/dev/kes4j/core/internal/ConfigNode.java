@@ -48,17 +48,26 @@ public final class ConfigNode {
    */
   public static ConfigNode parse(String yaml, UnaryOperator<String> env) {
     LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false);
     options.setMaxAliasesForCollections(20);
     options.setCodePointLimit(1 << 20);
     try {
       Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
-      return new ConfigNode(root, "", env);
+      ConfigNode node = new ConfigNode(root, "", env);
+      node.checkDuplicates();
+      return node;
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
       throw new KesConfigException("invalid YAML in line " + line + ": " + e.getProblem());
     } catch (YAMLException e) {
       throw new KesConfigException("invalid YAML: " + e.getMessage());
+    }
+  }
+
+  private void checkDuplicates() {
+    if (node instanceof MappingNode) {
+      mapping().values().forEach(ConfigNode::checkDuplicates);
+    } else if (node instanceof SequenceNode) {
+      items().forEach(ConfigNode::checkDuplicates);
     }
   }
 
@@ -88,7 +97,8 @@ public final class ConfigNode {
   public KesConfigException error(String message) {
     String where = path.isEmpty() ? "config" : path;
     int line = line();
-    return new KesConfigException(where + (line > 0 ? " (line " + line + ")" : "") + ": " + message);
+    return new KesConfigException(
+        where + (line > 0 ? " (line " + line + ")" : "") + ": " + message);
   }
 
   /** The keys of a mapping, in order; empty for null. */
@@ -119,7 +129,10 @@ public final class ConfigNode {
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
         throw new ConfigNode(t.getKeyNode(), path, env).error("mapping keys must be scalars");
       }
-      out.put(k.getValue(), new ConfigNode(t.getValueNode(), join(k.getValue()), env));
+      ConfigNode value = new ConfigNode(t.getValueNode(), join(k.getValue()), env);
+      if (out.put(k.getValue(), value) != null) {
+        throw value.error("duplicate key '" + k.getValue() + "'");
+      }
     }
     return out;
   }

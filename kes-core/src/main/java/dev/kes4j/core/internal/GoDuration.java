@@ -40,7 +40,9 @@ public final class GoDuration {
         i++;
       }
       String number = s.substring(start, i);
-      if (number.isEmpty() || number.equals(".") || number.indexOf('.') != number.lastIndexOf('.')) {
+      if (number.isEmpty()
+          || number.equals(".")
+          || number.indexOf('.') != number.lastIndexOf('.')) {
         throw invalid(text);
       }
       int unitStart = i;
@@ -49,7 +51,8 @@ public final class GoDuration {
       }
       String unit = s.substring(unitStart, i);
       long nanosPerUnit = unitNanos(unit, text);
-      totalNanos = totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanosPerUnit)));
+      totalNanos =
+          totalNanos.add(new BigDecimal(number).multiply(BigDecimal.valueOf(nanosPerUnit)));
     }
     BigInteger nanos = totalNanos.toBigInteger(); // Go truncates fractions of a nanosecond
     if (nanos.compareTo(MAX_NANOS) > 0) {
@@ -97,7 +100,8 @@ public final class GoDuration {
     StringBuilder sb = new StringBuilder();
     if (n < 0) {
       sb.append('-');
-      n = -n; // Long.MIN_VALUE cannot come from a Duration within long nanos range but one nanosecond
+      n = -n; // Long.MIN_VALUE cannot come from a Duration within long nanos range but one
+      // nanosecond
     }
     if (n < 1_000_000_000L) {
       if (n < 1_000L) {

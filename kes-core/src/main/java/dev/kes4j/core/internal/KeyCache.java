@@ -218,7 +218,9 @@ public final class KeyCache {
   public Duration tickPeriod() {
     Duration tick = Duration.ofSeconds(1);
     for (Duration d :
-        new Duration[] {config.any(), config.unused().dividedBy(2), config.offline(), probeInterval}) {
+        new Duration[] {
+          config.any(), config.unused().dividedBy(2), config.offline(), probeInterval
+        }) {
       if (positive(d) && d.compareTo(tick) < 0) {
         tick = d;
       }

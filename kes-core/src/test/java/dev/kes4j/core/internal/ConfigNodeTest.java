@@ -20,9 +20,7 @@ class ConfigNodeTest {
   @Test
   void substitutesWholeScalarOnly() {
     ConfigNode root =
-        parse(
-            "a: ${X}\nb: ' ${X} '\nc: pre-${X}\nd: ${X}${X}\n",
-            Map.of("X", "value"));
+        parse("a: ${X}\nb: ' ${X} '\nc: pre-${X}\nd: ${X}${X}\n", Map.of("X", "value"));
     assertThat(root.child("a").text()).isEqualTo("value");
     assertThat(root.child("b").text()).isEqualTo("value"); // trimmed scalar has the form
     assertThat(root.child("c").text()).isEqualTo("pre-${X}");
@@ -72,7 +70,8 @@ class ConfigNodeTest {
   }
 
   @Property(tries = 200)
-  void textWithoutReferenceIsUntouched(@ForAll @AlphaChars @StringLength(min = 1, max = 20) String v) {
+  void textWithoutReferenceIsUntouched(
+      @ForAll @AlphaChars @StringLength(min = 1, max = 20) String v) {
     ConfigNode root = parse("k: \"" + v + "\"\n", Map.of());
     assertThat(root.child("k").text()).isEqualTo(v);
   }

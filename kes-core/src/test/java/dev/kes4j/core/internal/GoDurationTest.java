@@ -69,7 +69,8 @@ class GoDurationTest {
   }
 
   @Property(tries = 300)
-  void formatThenParseRoundTrips(@ForAll @LongRange(min = -4_000_000_000_000_000L, max = 4_000_000_000_000_000L) long nanos) {
+  void formatThenParseRoundTrips(
+      @ForAll @LongRange(min = -4_000_000_000_000_000L, max = 4_000_000_000_000_000L) long nanos) {
     Duration d = Duration.ofNanos(nanos);
     assertThat(GoDuration.parse(GoDuration.format(d))).isEqualTo(d);
   }

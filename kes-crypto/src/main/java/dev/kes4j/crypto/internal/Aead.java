@@ -37,7 +37,7 @@ public final class Aead {
   private static final String CHACHA = "ChaCha20-Poly1305";
 
   private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Aead::newRandom);
-  private static final ThreadLocal<Cipher[]> CIPHERS = ThreadLocal.withInitial(() -> new Cipher[4]);
+  private static final ThreadLocal<PerThread> STATE = ThreadLocal.withInitial(PerThread::new);
 
   private Aead() {}
 
@@ -105,6 +105,13 @@ public final class Aead {
     return cipher.doFinal(ct, ctOff, ctLen);
   }
 
+  /** Per-thread cached ciphers, one per (algorithm, direction) (finding 2). */
+  private static final class PerThread {
+    final Cipher[] ciphers = new Cipher[4];
+    final byte[] lastChaChaNonce = new byte[NONCE_LENGTH];
+    boolean chachaUsed;
+  }
+
   private static Cipher init(KeyAlgorithm algorithm, int mode, byte[] key, byte[] nonce, int off)
       throws GeneralSecurityException {
     boolean aes = algorithm == KeyAlgorithm.AES256;
@@ -113,23 +120,40 @@ public final class Aead {
         aes
             ? new GCMParameterSpec(TAG_LENGTH * 8, nonce, off, NONCE_LENGTH)
             : new IvParameterSpec(nonce, off, NONCE_LENGTH);
-    // one cached Cipher per (algorithm, direction) per thread (finding 2)
-    Cipher[] ciphers = CIPHERS.get();
+    PerThread state = STATE.get();
     int slot = (aes ? 0 : 2) + (mode == Cipher.ENCRYPT_MODE ? 0 : 1);
-    Cipher cipher = ciphers[slot];
+    Cipher cipher = state.ciphers[slot];
     if (cipher != null) {
+      if (slot == 3) {
+        // Finding 4: JDK 17's ChaCha20-Poly1305 refuses to be re-initialised with the key and
+        // nonce of its previous init, even to decrypt, so opening one ciphertext twice in a row
+        // would fail. The sealing key is derived from the IV, so an equal nonce is the only case
+        // worth checking: step through a different nonce first (cheaper than an exception).
+        if (state.chachaUsed
+            && Arrays.equals(
+                state.lastChaChaNonce, 0, NONCE_LENGTH, nonce, off, off + NONCE_LENGTH)) {
+          byte[] other = Arrays.copyOfRange(nonce, off, off + NONCE_LENGTH);
+          other[0] ^= 1;
+          cipher.init(mode, spec, new IvParameterSpec(other));
+        }
+        System.arraycopy(nonce, off, state.lastChaChaNonce, 0, NONCE_LENGTH);
+        state.chachaUsed = true;
+      }
       try {
         cipher.init(mode, spec, params);
         return cipher;
       } catch (GeneralSecurityException e) {
-        // Finding 4: JDK 17's ChaCha20-Poly1305 refuses to be re-initialised with the key and
-        // nonce of its previous init, even to decrypt (opening one ciphertext twice in a row);
-        // GCM refuses a repeated key+IV for encryption. Either way, a fresh instance works.
+        // a repeated key and nonce for encryption (astronomically unlikely with random values):
+        // a fresh instance accepts it
       }
     }
     cipher = newCipher(aes ? AES_GCM : CHACHA);
     cipher.init(mode, spec, params);
-    ciphers[slot] = cipher;
+    state.ciphers[slot] = cipher;
+    if (slot == 3) {
+      System.arraycopy(nonce, off, state.lastChaChaNonce, 0, NONCE_LENGTH);
+      state.chachaUsed = true;
+    }
     return cipher;
   }
 

@@ -27,7 +27,6 @@ import dev.kes4j.api.Page;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.keystore.gcp.internal.Endpoint;
 import dev.kes4j.keystore.gcp.internal.Errors;
-import io.grpc.ManagedChannelBuilder;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +116,7 @@ public final class GcpSecretManagerKeyStore implements KeyStore {
         SecretManagerServiceStubSettings.defaultGrpcTransportProviderBuilder();
     settings.setEndpoint(endpoint.target());
     if (endpoint.emulator()) {
-      channel.setChannelConfigurator(ManagedChannelBuilder::usePlaintext);
+      channel.setChannelConfigurator(cb -> cb.usePlaintext());
       settings.setCredentialsProvider(NoCredentialsProvider.create());
       LOG.log(
           System.Logger.Level.INFO,
@@ -480,8 +479,8 @@ public final class GcpSecretManagerKeyStore implements KeyStore {
     }
 
     /**
-     * The endpoint: {@code host[:port]} or {@code https://host[:port]} (port 443 by default) for the
-     * real service, {@code http://host:port} for an emulator (plaintext, no credentials). Empty
+     * The endpoint: {@code host[:port]} or {@code https://host[:port]} (port 443 by default) for
+     * the real service, {@code http://host:port} for an emulator (plaintext, no credentials). Empty
      * (the default) means {@code secretmanager.googleapis.com:443}, or the emulator named by the
      * environment variable {@code SECRET_MANAGER_EMULATOR_HOST} if that is set.
      */

@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Writes X.509 v3 certificates with the JDK only: the client certificate an API key presents
- * (spec §2.2), and, for tests, leaf and CA certificates for RSA, EC and Ed25519 keys. Not a general
+ * Writes X.509 v3 certificates with the JDK only: the client certificate an API key presents (spec
+ * §2.2), and, for tests, leaf and CA certificates for RSA, EC and Ed25519 keys. Not a general
  * certificate authority: one CN, a handful of extensions. Instances are immutable; each {@code
  * with...} returns a copy. Thread-safe.
  */
@@ -61,7 +61,8 @@ public final class CertificateWriter {
   }
 
   /** A self-issued leaf: subject = issuer = cn, digitalSignature, no EKU, no basicConstraints. */
-  public static CertificateWriter of(String cn, BigInteger serial, Instant notBefore, Instant notAfter) {
+  public static CertificateWriter of(
+      String cn, BigInteger serial, Instant notBefore, Instant notAfter) {
     Objects.requireNonNull(cn, "cn");
     if (serial.signum() <= 0) {
       throw new IllegalArgumentException("serial must be positive");
@@ -167,7 +168,8 @@ public final class CertificateWriter {
       byte[] bc = ca ? Der.sequence(Der.bool(true)) : Der.sequence();
       exts =
           Der.concat(
-              exts, Der.sequence(Der.oid(OID_BASIC_CONSTRAINTS), Der.bool(true), Der.octetString(bc)));
+              exts,
+              Der.sequence(Der.oid(OID_BASIC_CONSTRAINTS), Der.bool(true), Der.octetString(bc)));
     }
     return Der.tlv(0x30, exts);
   }

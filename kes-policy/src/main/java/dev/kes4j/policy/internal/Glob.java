@@ -5,9 +5,9 @@ package dev.kes4j.policy.internal;
  *
  * <p>Syntax: {@code *} matches any run of non-{@code /} characters, {@code ?} one non-{@code /}
  * character, {@code [...]} / {@code [^...]} a character class of single characters and {@code
- * lo-hi} ranges, {@code \c} the character {@code c}; the whole name must match. Classes are
- * exactly as Go has them: they may match {@code /}, {@code ]} and {@code -} must be escaped inside
- * them, a class must be non-empty, and a range with {@code lo > hi} is legal but empty.
+ * lo-hi} ranges, {@code \c} the character {@code c}; the whole name must match. Classes are exactly
+ * as Go has them: they may match {@code /}, {@code ]} and {@code -} must be escaped inside them, a
+ * class must be non-empty, and a range with {@code lo > hi} is legal but empty.
  *
  * <p>Matching follows Go's algorithm, not a regular-expression reading: the pattern is cut into
  * chunks at each run of stars and each chunk after a star takes the <em>first</em> position where

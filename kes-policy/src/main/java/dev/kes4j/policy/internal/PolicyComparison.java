@@ -28,9 +28,9 @@ public final class PolicyComparison {
   /**
    * A path that {@code a} allows and {@code b} does not, or empty if there is none.
    *
-   * @throws IllegalArgumentException if a glob pattern has a character class that can match
-   *     {@code /} (Go's first-fit matching is not a regular language there), or the policies are
-   *     too complex to compare (more than {@value #MAX_STATES} automaton states)
+   * @throws IllegalArgumentException if a glob pattern has a character class that can match {@code
+   *     /} (Go's first-fit matching is not a regular language there), or the policies are too
+   *     complex to compare (more than {@value #MAX_STATES} automaton states)
    */
   public static Optional<String> excessPath(PatternPolicy a, PatternPolicy b) {
     List<Pattern> patterns = new ArrayList<>();

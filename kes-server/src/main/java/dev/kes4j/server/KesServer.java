@@ -1,0 +1,409 @@
+package dev.kes4j.server;
+
+import dev.kes4j.api.KesConfigException;
+import dev.kes4j.core.KesConfig;
+import dev.kes4j.server.internal.HttpConnection;
+import dev.kes4j.server.internal.Pem;
+import dev.kes4j.server.internal.TlsContexts;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference HTTPS front of {@link KesHttpApi}: Netty 4.2 (NIO transport) with mutual TLS
+ * through BoringSSL ({@code netty-tcnative}) when available, else the JDK's TLS. TLS 1.2 and 1.3;
+ * every client must present a certificate (not verified by default, as KES's {@code tls.auth: off};
+ * verified against the system roots plus {@code tls.ca} with {@code auth: on}); when some route
+ * skips authentication a certificate is only requested. HTTP/1.1 with keep-alive; idle connections
+ * close after 90 s; per-route timeouts answer 503.
+ *
+ * <pre>{@code
+ * try (KesServer server = KesServer.builder(api).address("0.0.0.0:7373")
+ *     .certificate(key, chain).start()) {
+ *   server.awaitClose();
+ * }
+ * }</pre>
+ *
+ * <p>Engine calls run on a worker pool, never on Netty's event loops; each streaming log
+ * subscriber has a thread of its own. {@link #close()} shuts down gracefully: it stops accepting,
+ * lets in-flight requests finish (up to the grace period), ends log streams and closes
+ * connections. Thread-safe.
+ */
+public final class KesServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KesServer.class);
+
+  /** How client certificates are checked (spec §2.3). */
+  public enum ClientAuth {
+    /** {@code tls.auth: off} (default): any certificate is accepted and only identified. */
+    ANY,
+    /** {@code tls.auth: on}: the chain must verify against the system roots plus extra CAs. */
+    VERIFY
+  }
+
+  private final KesHttpApi api;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup io;
+  private final ThreadPoolExecutor workers;
+  private final ThreadPoolExecutor streams;
+  private final ChannelGroup channels;
+  private final Channel serverChannel;
+  private final HttpConnection.InFlight inFlight;
+  private final String tlsProvider;
+  private final Duration grace;
+  private final AtomicLong handshakeFailures = new AtomicLong();
+  private final Object closeLock = new Object();
+  private volatile boolean closed;
+
+  private KesServer(Builder b, SslContext ssl, String provider) {
+    this.api = b.api;
+    this.tlsProvider = provider;
+    this.grace = b.grace;
+    this.inFlight = new HttpConnection.InFlight();
+    int ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
+    this.boss =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("kes4j-accept", true), NioIoHandler.newFactory());
+    this.io =
+        new MultiThreadIoEventLoopGroup(
+            ioThreads, new DefaultThreadFactory("kes4j-io", true), NioIoHandler.newFactory());
+    this.workers =
+        new ThreadPoolExecutor(
+            b.workerThreads,
+            b.workerThreads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemon("kes4j-worker"));
+    this.workers.allowCoreThreadTimeOut(true);
+    this.streams =
+        new ThreadPoolExecutor(
+            0, 256, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("kes4j-log-stream"));
+    this.channels = new DefaultChannelGroup("kes4j", GlobalEventExecutor.INSTANCE);
+    HttpConnection.Shared shared =
+        new HttpConnection.Shared(
+            api, workers, streams, inFlight, handshakeFailures::incrementAndGet);
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(boss, io)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    channels.add(ch);
+                    ChannelPipeline p = ch.pipeline();
+                    p.addLast("tls", ssl.newHandler(ch.alloc()));
+                    p.addLast("http", new HttpServerCodec(8192, 16384, 65536));
+                    p.addLast("continue", new HttpServerExpectContinueHandler());
+                    p.addLast("idle", new IdleStateHandler(0, 0, 90, TimeUnit.SECONDS));
+                    p.addLast("kes", new HttpConnection(shared));
+                  }
+                });
+    try {
+      this.serverChannel = bootstrap.bind(b.address).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      shutdownThreads();
+      Throwable t = e;
+      if (t instanceof BindException || t.getCause() instanceof BindException) {
+        throw new KesConfigException(
+            "cannot listen on " + b.addressText + ": address already in use or not available", e);
+      }
+      throw new KesConfigException("cannot listen on " + b.addressText + ": " + e, e);
+    }
+    channels.add(serverChannel);
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** A builder serving {@code api}. */
+  public static Builder builder(KesHttpApi api) {
+    return new Builder(api);
+  }
+
+  /** The address the server listens on (the actual port when bound to port 0). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** The API this server serves. */
+  public KesHttpApi api() {
+    return api;
+  }
+
+  /** Which TLS implementation serves connections: {@code OpenSSL (BoringSSL)} or {@code JDK}. */
+  public String tlsProvider() {
+    return tlsProvider;
+  }
+
+  /** How many TLS handshakes have failed (clients without certificate, bad chains …). */
+  public long handshakeFailures() {
+    return handshakeFailures.get();
+  }
+
+  /** Blocks until the server is closed. */
+  public void awaitClose() throws InterruptedException {
+    synchronized (closeLock) {
+      while (!closed) {
+        closeLock.wait();
+      }
+    }
+  }
+
+  /**
+   * Stops gracefully: no new connections, in-flight requests finish (up to the grace period), log
+   * streams end, connections close, threads stop. Idempotent; blocks until done.
+   */
+  @Override
+  public void close() {
+    synchronized (closeLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeLock.notifyAll();
+    }
+    serverChannel.close().syncUninterruptibly();
+    try {
+      if (!inFlight.awaitIdle(grace)) {
+        LOG.warn("requests still running after {}; closing anyway", grace);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    api.close();
+    channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    shutdownThreads();
+  }
+
+  private void shutdownThreads() {
+    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    io.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    workers.shutdown();
+    streams.shutdownNow();
+  }
+
+  @Override
+  public String toString() {
+    return "KesServer[" + (serverChannel.isOpen() ? address() : "closed") + ", " + tlsProvider + "]";
+  }
+
+  /** Builds and starts a {@link KesServer}. Not thread-safe. */
+  public static final class Builder {
+    private final KesHttpApi api;
+    private InetSocketAddress address = new InetSocketAddress(7373);
+    private String addressText = "0.0.0.0:7373";
+    private PrivateKey key;
+    private List<X509Certificate> chain;
+    private ClientAuth clientAuth = ClientAuth.ANY;
+    private final List<X509Certificate> trusted = new ArrayList<>();
+    private boolean systemRoots = true;
+    private boolean preferOpenSsl = true;
+    private int ioThreads;
+    private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+    private Duration grace = Duration.ofSeconds(10);
+
+    private Builder(KesHttpApi api) {
+      this.api = Objects.requireNonNull(api, "api");
+    }
+
+    /**
+     * The listen address as KES writes it: {@code host:port}, {@code :port} or {@code
+     * [v6]:port}; port 0 picks a free port.
+     *
+     * @throws KesConfigException if the address cannot be parsed
+     */
+    public Builder address(String address) {
+      Objects.requireNonNull(address, "address");
+      this.address = parseAddress(address);
+      this.addressText = address;
+      return this;
+    }
+
+    /** The listen address. */
+    public Builder address(InetSocketAddress address) {
+      this.address = Objects.requireNonNull(address, "address");
+      this.addressText = address.toString();
+      return this;
+    }
+
+    /** The server's private key and certificate chain (leaf first). */
+    public Builder certificate(PrivateKey key, List<X509Certificate> chain) {
+      this.key = Objects.requireNonNull(key, "key");
+      if (chain.isEmpty()) {
+        throw new IllegalArgumentException("empty certificate chain");
+      }
+      this.chain = List.copyOf(chain);
+      return this;
+    }
+
+    /**
+     * How client certificates are checked; {@code trustedCas} are added to the system roots for
+     * {@link ClientAuth#VERIFY}.
+     */
+    public Builder clientAuth(ClientAuth mode, List<X509Certificate> trustedCas) {
+      this.clientAuth = Objects.requireNonNull(mode, "mode");
+      this.trusted.clear();
+      this.trusted.addAll(trustedCas);
+      return this;
+    }
+
+    /** Whether {@link ClientAuth#VERIFY} also trusts the JDK's system roots (default true). */
+    public Builder systemRoots(boolean use) {
+      this.systemRoots = use;
+      return this;
+    }
+
+    /**
+     * Loads key, certificate, {@code auth} and {@code ca} from a KES config's {@code tls:}
+     * section, resolving relative paths against {@code baseDir}.
+     *
+     * @throws KesConfigException if a file is missing, unreadable or invalid, or the key is
+     *     encrypted and the password is wrong
+     */
+    public Builder tls(KesConfig.Tls tls, Path baseDir) {
+      if (tls.keyFile().isEmpty()) {
+        throw new KesConfigException("tls: no private key specified (tls.key)");
+      }
+      if (tls.certFile().isEmpty()) {
+        throw new KesConfigException("tls: no certificate specified (tls.cert)");
+      }
+      PrivateKey k = Pem.readPrivateKey(baseDir.resolve(tls.keyFile()), tls.password());
+      List<X509Certificate> c = Pem.readCertificates(baseDir.resolve(tls.certFile()));
+      certificate(k, c);
+      List<X509Certificate> cas = new ArrayList<>();
+      if (!tls.caPath().isEmpty()) {
+        cas.addAll(TlsContexts.readCas(baseDir.resolve(tls.caPath())));
+      }
+      clientAuth(tls.verifyClientCertificates() ? ClientAuth.VERIFY : ClientAuth.ANY, cas);
+      return this;
+    }
+
+    /** Use the JDK's TLS even when BoringSSL is available (default: prefer BoringSSL). */
+    public Builder preferOpenSsl(boolean prefer) {
+      this.preferOpenSsl = prefer;
+      return this;
+    }
+
+    /** Netty I/O threads (default: one per CPU). */
+    public Builder ioThreads(int n) {
+      this.ioThreads = n;
+      return this;
+    }
+
+    /** Threads running engine calls (default: max(8, 4 × CPUs)). */
+    public Builder workerThreads(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("workerThreads must be positive");
+      }
+      this.workerThreads = n;
+      return this;
+    }
+
+    /** How long {@link KesServer#close()} waits for in-flight requests (default 10 s). */
+    public Builder gracePeriod(Duration grace) {
+      this.grace = Objects.requireNonNull(grace, "grace");
+      return this;
+    }
+
+    /**
+     * Binds and starts serving.
+     *
+     * @throws KesConfigException if no certificate was given, the TLS setup fails, or the address
+     *     is in use
+     */
+    public KesServer start() {
+      if (key == null) {
+        throw new KesConfigException("tls: no server certificate configured");
+      }
+      TlsContexts.Result ssl =
+          TlsContexts.server(
+              key,
+              chain,
+              clientAuth == ClientAuth.VERIFY,
+              trusted,
+              systemRoots,
+              api.requiresClientCertificate(),
+              preferOpenSsl);
+      KesServer s = new KesServer(this, ssl.context(), ssl.provider());
+      LOG.debug("listening on {} with {}", s.address(), ssl.provider());
+      return s;
+    }
+  }
+
+  /**
+   * Parses a KES listen address.
+   *
+   * @throws KesConfigException if it is not {@code host:port}
+   */
+  static InetSocketAddress parseAddress(String address) {
+    String a = address.trim();
+    int colon = a.lastIndexOf(':');
+    if (colon < 0) {
+      throw new KesConfigException("invalid address '" + address + "': expected host:port");
+    }
+    String host = a.substring(0, colon);
+    int port;
+    try {
+      port = Integer.parseInt(a.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new KesConfigException("invalid address '" + address + "': bad port");
+    }
+    if (port < 0 || port > 65535) {
+      throw new KesConfigException("invalid address '" + address + "': bad port");
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.isEmpty()) {
+      return new InetSocketAddress(port);
+    }
+    InetSocketAddress isa = new InetSocketAddress(host, port);
+    if (isa.isUnresolved()) {
+      throw new KesConfigException("invalid address '" + address + "': unknown host");
+    }
+    return isa;
+  }
+}

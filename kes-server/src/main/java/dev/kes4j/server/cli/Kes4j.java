@@ -1,0 +1,455 @@
+package dev.kes4j.server.cli;
+
+import dev.kes4j.api.Identity;
+import dev.kes4j.api.KesException;
+import dev.kes4j.api.spi.KeyStores;
+import dev.kes4j.core.Kes;
+import dev.kes4j.core.KesConfig;
+import dev.kes4j.policy.ApiKey;
+import dev.kes4j.server.internal.ConfigServer;
+import dev.kes4j.server.internal.DevServer;
+import dev.kes4j.server.internal.Pem;
+import dev.kes4j.server.internal.Pki;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code kes4j} command line: {@code server} (a KES config, or {@code --dev}) and {@code
+ * identity new|of}, with KES's flags. Exit codes: 0 success, 1 runtime or configuration error, 2
+ * usage error.
+ */
+@Command(
+    name = "kes4j",
+    mixinStandardHelpOptions = true,
+    versionProvider = Kes4j.Version.class,
+    description = "kes4j: a KES-compatible key encryption service.",
+    subcommands = {Kes4j.Server.class, Kes4j.IdentityCommand.class})
+public final class Kes4j implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Picocli creates it. */
+  public Kes4j() {}
+
+  /**
+   * Runs the CLI and exits with its code.
+   *
+   * @param args the command line
+   */
+  public static void main(String[] args) {
+    int code = run(System.out, System.err, args);
+    if (code != Integer.MIN_VALUE) {
+      System.exit(code);
+    }
+  }
+
+  /**
+   * Runs the CLI without exiting; a long-running {@code server} returns {@link Integer#MIN_VALUE}
+   * after it started (it keeps running on its own threads until the JVM stops).
+   *
+   * @return the exit code
+   */
+  public static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cl = commandLine(out, err);
+    return cl.execute(args);
+  }
+
+  static CommandLine commandLine(PrintStream out, PrintStream err) {
+    CommandLine cl = new CommandLine(new Kes4j());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("kes4j: error: " + message(e));
+          return 1;
+        });
+    return cl;
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof KesException || e instanceof IllegalArgumentException) {
+      return e.getMessage();
+    }
+    if (e instanceof IOException) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+    return e.toString();
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 2;
+  }
+
+  /** Reports kes4j's version. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"kes4j " + Kes.version()};
+    }
+  }
+
+  /** {@code kes4j server}. */
+  @Command(
+      name = "server",
+      mixinStandardHelpOptions = true,
+      description = "Start a KES-compatible server from a KES config file, or a dev server.")
+  static final class Server implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "KES config file (any schema).")
+    Path config;
+
+    @Option(names = "--addr", paramLabel = "ADDR", description = "Listen address, e.g. :7373.")
+    String addr;
+
+    @Option(names = "--dev", description = "In-memory dev server with ephemeral certificates.")
+    boolean dev;
+
+    @Option(names = "--dev-dir", paramLabel = "DIR", description = "Where --dev writes files.")
+    Path devDir;
+
+    @Option(names = "--mlock", description = "Accepted for KES compatibility (no effect).")
+    boolean mlock;
+
+    @Option(names = "--auth", paramLabel = "on|off", description = "Verify client certificates.")
+    String auth;
+
+    @Option(names = "--root", paramLabel = "IDENTITY", description = "Admin identity (KES 0.16).")
+    String root;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "TLS private key (KES 0.16).")
+    String key;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "TLS certificate (KES 0.16).")
+    String cert;
+
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "Print no startup banner.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintStream out = printStream(spec.commandLine().getOut());
+      PrintStream err = printStream(spec.commandLine().getErr());
+      if (mlock) {
+        err.println("kes4j: note: --mlock has no effect: the JVM cannot lock its memory");
+      }
+      if (dev == (config != null)) {
+        err.println("kes4j: error: use either --config FILE or --dev");
+        return 2;
+      }
+      Optional<Boolean> authFlag = Optional.empty();
+      if (auth != null) {
+        switch (auth.toLowerCase(Locale.ROOT)) {
+          case "on":
+            authFlag = Optional.of(true);
+            break;
+          case "off":
+            authFlag = Optional.of(false);
+            break;
+          default:
+            err.println("kes4j: error: --auth must be 'on' or 'off'");
+            return 2;
+        }
+      }
+      Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+      if (dev) {
+        Path dir = devDir != null ? devDir : Path.of(".kes4j", "dev");
+        DevServer s = DevServer.start(addr != null ? addr : "127.0.0.1:7373", dir.toAbsolutePath());
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "kes4j-shutdown"));
+        if (!quiet) {
+          out.print(s.banner(Duration.between(started, Instant.now())));
+          out.flush();
+        }
+        return Integer.MIN_VALUE;
+      }
+      KesConfig cfg = KesConfig.load(config);
+      for (String w : cfg.warnings()) {
+        err.println("kes4j: warning: " + w);
+      }
+      ConfigServer s =
+          ConfigServer.start(
+              cfg,
+              new ConfigServer.Overrides(
+                  Optional.ofNullable(addr),
+                  Optional.ofNullable(root),
+                  Optional.ofNullable(key),
+                  Optional.ofNullable(cert),
+                  authFlag),
+              Path.of("").toAbsolutePath(),
+              KeyStores.discover(),
+              out);
+      Runtime.getRuntime().addShutdownHook(new Thread(s::close, "kes4j-shutdown"));
+      if (!quiet) {
+        String admin = root != null ? root : cfg.adminIdentity();
+        Identity a = Identity.of(admin);
+        out.println("kes4j " + Kes.version());
+        out.println("Endpoint   https://" + hostPort(s.server().address()));
+        out.println("Admin      " + (a.isHash() ? a.value() : "<disabled>"));
+        out.println("TLS        " + s.server().tlsProvider()
+            + (cfg.tls().verifyClientCertificates() || authFlag.orElse(false)
+                ? ", client certificates verified"
+                : ", client certificates identified (auth off)"));
+        out.println("Keystore   " + cfg.keyStore().map(k -> k.keys().toString()).orElse("in-memory"));
+        out.printf("Ready in   %.2f s%n", Duration.between(started, Instant.now()).toMillis() / 1e3);
+        out.flush();
+      }
+      return Integer.MIN_VALUE;
+    }
+
+    private static String hostPort(java.net.InetSocketAddress a) {
+      String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+      if (a.getAddress() != null && a.getAddress().isAnyLocalAddress()) {
+        host = "0.0.0.0";
+      }
+      return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+  }
+
+  private static PrintStream printStream(java.io.PrintWriter w) {
+    return new PrintStream(
+        new java.io.OutputStream() {
+          @Override
+          public void write(int b) {
+            w.write(b);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) {
+            w.write(new String(b, off, len, StandardCharsets.UTF_8));
+          }
+
+          @Override
+          public void flush() {
+            w.flush();
+          }
+        },
+        true,
+        StandardCharsets.UTF_8);
+  }
+
+  /** {@code kes4j identity}. */
+  @Command(
+      name = "identity",
+      mixinStandardHelpOptions = true,
+      description = "Create identities and compute the identity of certificates and API keys.",
+      subcommands = {IdentityNew.class, IdentityOf.class})
+  static final class IdentityCommand implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      // like `kes identity` without arguments: a new API key
+      ApiKey k = ApiKey.generate();
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      out.println("Your API key:\n\n   " + k.encode() + "\n");
+      out.println("This is the identity of your API key:\n\n   " + k.identity().value());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code kes4j identity new}. */
+  @Command(
+      name = "new",
+      mixinStandardHelpOptions = true,
+      description = "Create a new identity: an API key, or a private key and certificate.")
+  static final class IdentityNew implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "CN", description = "Certificate subject CN.")
+    String commonName;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Write the private key here.")
+    Path keyFile;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "Write the certificate here.")
+    Path certFile;
+
+    @Option(names = "--ip", paramLabel = "IP", description = "IP SAN (repeatable).")
+    List<String> ips = new ArrayList<>();
+
+    @Option(names = "--dns", paramLabel = "NAME", description = "DNS SAN (repeatable).")
+    List<String> dns = new ArrayList<>();
+
+    @Option(names = "--expiry", paramLabel = "DURATION", defaultValue = "720h",
+        description = "Certificate validity, a Go duration (default ${DEFAULT-VALUE}).")
+    String expiry;
+
+    @Option(names = "--server", description = "Mark the certificate for TLS server use too.")
+    boolean server;
+
+    @Option(names = "--ecdsa", description = "ECDSA P-256 instead of Ed25519.")
+    boolean ecdsa;
+
+    @Option(names = {"-f", "--force"}, description = "Overwrite existing files.")
+    boolean force;
+
+    @Override
+    public Integer call() throws Exception {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      java.io.PrintWriter err = spec.commandLine().getErr();
+      if ((keyFile == null) != (certFile == null)) {
+        err.println("kes4j: error: --key and --cert go together");
+        return 2;
+      }
+      if (keyFile == null) {
+        if (ecdsa) {
+          err.println("kes4j: error: API keys are Ed25519; use --key/--cert for ECDSA");
+          return 2;
+        }
+        ApiKey k = ApiKey.generate();
+        out.println("Your API key:\n\n   " + k.encode() + "\n");
+        out.println("This is the identity of your API key:\n\n   " + k.identity().value());
+        out.flush();
+        return 0;
+      }
+      Duration validity = parseDuration(expiry);
+      if (!force && (Files.exists(keyFile) || Files.exists(certFile))) {
+        throw new FileAlreadyExistsException(
+            Files.exists(keyFile) ? keyFile.toString() : certFile.toString(),
+            null,
+            "exists (use --force to overwrite)");
+      }
+      KeyPair kp = Pki.keyPair(ecdsa ? Pki.Algorithm.ECDSA_P256 : Pki.Algorithm.ED25519);
+      Pki.Issued issued =
+          Pki.issue(
+              kp,
+              commonName == null ? "" : commonName,
+              server || !ips.isEmpty() || !dns.isEmpty() ? Pki.Usage.BOTH : Pki.Usage.CLIENT,
+              dns,
+              ips,
+              validity,
+              null);
+      Files.deleteIfExists(keyFile);
+      Files.createFile(keyFile);
+      try {
+        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not POSIX
+      }
+      Files.writeString(keyFile, Pem.encode(issued.privateKey()), StandardCharsets.UTF_8);
+      Files.writeString(certFile, Pem.encode(issued.certificate()), StandardCharsets.UTF_8);
+      out.println("Private key:  " + keyFile);
+      out.println("Certificate:  " + certFile);
+      out.println("Identity:     " + Identity.of(issued.certificate()).value());
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code kes4j identity of}. */
+  @Command(
+      name = "of",
+      mixinStandardHelpOptions = true,
+      description = "Print the identity of a certificate (PEM file or stdin) or an API key.")
+  static final class IdentityOf implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "CERT|API-KEY")
+    String input;
+
+    InputStream stdin = System.in;
+
+    @Override
+    public Integer call() throws Exception {
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      String text;
+      if (input == null || input.equals("-")) {
+        text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+      } else if (input.startsWith(ApiKey.PREFIX)) {
+        out.println(ApiKey.parse(input.trim()).identity().value());
+        out.flush();
+        return 0;
+      } else {
+        text = Files.readString(Path.of(input), StandardCharsets.UTF_8);
+      }
+      String t = text.trim();
+      if (t.startsWith(ApiKey.PREFIX)) {
+        out.println(ApiKey.parse(t).identity().value());
+        out.flush();
+        return 0;
+      }
+      List<X509Certificate> certs = Pem.parseCertificates(t);
+      if (certs.isEmpty()) {
+        throw new IllegalArgumentException("no PEM certificate or API key found");
+      }
+      out.println(Identity.of(certs.get(0)).value());
+      out.flush();
+      return 0;
+    }
+  }
+
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+
+  /**
+   * Parses a Go duration such as {@code 720h} or {@code 1h30m}.
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  static Duration parseDuration(String text) {
+    String s = text.trim();
+    if (s.isEmpty()) {
+      throw new IllegalArgumentException("invalid duration ''");
+    }
+    Matcher m = DURATION.matcher(s);
+    double nanos = 0;
+    int pos = 0;
+    while (pos < s.length()) {
+      if (!m.find(pos) || m.start() != pos) {
+        throw new IllegalArgumentException("invalid duration '" + text + "'");
+      }
+      double v = Double.parseDouble(m.group(1));
+      double unit;
+      switch (m.group(2)) {
+        case "ns":
+          unit = 1;
+          break;
+        case "us":
+        case "µs":
+          unit = 1e3;
+          break;
+        case "ms":
+          unit = 1e6;
+          break;
+        case "s":
+          unit = 1e9;
+          break;
+        case "m":
+          unit = 60e9;
+          break;
+        default:
+          unit = 3600e9;
+      }
+      nanos += v * unit;
+      pos = m.end();
+    }
+    if (nanos <= 0) {
+      throw new IllegalArgumentException("duration must be positive: '" + text + "'");
+    }
+    return Duration.ofNanos((long) nanos);
+  }
+}

@@ -1,0 +1,208 @@
+package dev.kes4j.server.internal;
+
+import dev.kes4j.api.KeyExistsException;
+import dev.kes4j.core.CacheConfig;
+import dev.kes4j.core.Kes;
+import dev.kes4j.keystore.mem.MemKeyStore;
+import dev.kes4j.policy.ApiKey;
+import dev.kes4j.policy.PolicySet;
+import dev.kes4j.server.KesHttpApi;
+import dev.kes4j.server.KesServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code kes4j server --dev}: an in-memory server with ephemeral certificates and a fresh admin
+ * API key, for trying kes4j and for MinIO development setups. Writes the admin client certificate
+ * and key, the server certificate and its CA into a directory and describes how to connect.
+ */
+public final class DevServer implements AutoCloseable {
+  /** The key the dev server creates so that the printed examples work. */
+  public static final String DEFAULT_KEY = "my-key";
+
+  private final Kes kes;
+  private final KesServer server;
+  private final ApiKey admin;
+  private final Path dir;
+
+  private DevServer(Kes kes, KesServer server, ApiKey admin, Path dir) {
+    this.kes = kes;
+    this.server = server;
+    this.admin = admin;
+    this.dir = dir;
+  }
+
+  /**
+   * Starts a dev server.
+   *
+   * @param address listen address ({@code host:port}; port 0 picks a free one)
+   * @param dir where certificates and keys are written (created if missing)
+   * @throws IOException if the files cannot be written
+   * @throws dev.kes4j.api.KesConfigException if the address is in use
+   */
+  public static DevServer start(String address, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    KeyPair caKeys = Pki.keyPair(Pki.Algorithm.ECDSA_P256);
+    Pki.Issued ca =
+        Pki.issue(
+            caKeys, "kes4j dev CA", Pki.Usage.CA, List.of(), List.of(), Duration.ofDays(30), null);
+    Pki.Issued serverCert =
+        Pki.issue(
+            Pki.keyPair(Pki.Algorithm.ECDSA_P256),
+            "localhost",
+            Pki.Usage.SERVER,
+            List.of("localhost"),
+            List.of("127.0.0.1", "::1"),
+            Duration.ofDays(30),
+            ca);
+    ApiKey admin = ApiKey.generate();
+    X509Certificate clientCert = admin.selfSignedCertificate();
+
+    write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
+    write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
+    write(dir.resolve("server.key"), Pem.encode(serverCert.privateKey()), true);
+    write(dir.resolve("client.cert"), Pem.encode(clientCert), false);
+    write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
+    write(
+        dir.resolve("client.pem"),
+        Pem.encode(clientCert) + Pem.encode(admin.privateKey()),
+        true); // for `ab -E` and other tools that take one file
+
+    Kes kes =
+        Kes.builder()
+            .keyStore(new MemKeyStore())
+            .policies(PolicySet.builder().admin(admin.identity()).build())
+            .cache(CacheConfig.kesDefaults())
+            .build();
+    try {
+      kes.createKey(DEFAULT_KEY);
+    } catch (KeyExistsException e) {
+      // cannot happen on a fresh store
+    }
+    KesHttpApi api = KesHttpApi.builder(kes).build();
+    KesServer server;
+    try {
+      server =
+          KesServer.builder(api)
+              .address(address)
+              .certificate(serverCert.privateKey(), List.of(serverCert.certificate()))
+              .start();
+    } catch (RuntimeException e) {
+      kes.close();
+      throw e;
+    }
+    return new DevServer(kes, server, admin, dir);
+  }
+
+  private static void write(Path file, String text, boolean secret) throws IOException {
+    Files.deleteIfExists(file);
+    Files.createFile(file);
+    if (secret) {
+      try {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system
+      }
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+  }
+
+  /** The running server. */
+  public KesServer server() {
+    return server;
+  }
+
+  /** The engine. */
+  public Kes kes() {
+    return kes;
+  }
+
+  /** The admin API key (a secret). */
+  public ApiKey admin() {
+    return admin;
+  }
+
+  /** Where the files were written. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** The endpoint URL clients use ({@code https://127.0.0.1:<port>} for wildcard binds). */
+  public String endpoint() {
+    InetSocketAddress a = server.address();
+    String host =
+        a.getAddress() == null || a.getAddress().isAnyLocalAddress()
+            ? "127.0.0.1"
+            : a.getAddress().getHostAddress();
+    if (host.contains(":")) {
+      host = "[" + host + "]";
+    }
+    return "https://" + host + ":" + a.getPort();
+  }
+
+  /** The ready {@code curl} line for {@code /v1/status}. */
+  public String curlStatus() {
+    return curl() + " " + endpoint() + "/v1/status";
+  }
+
+  /** {@code curl} with the admin's client certificate and the dev CA. */
+  public String curl() {
+    return "curl --cert "
+        + dir.resolve("client.cert")
+        + " --key "
+        + dir.resolve("client.key")
+        + " --cacert "
+        + dir.resolve("ca.cert");
+  }
+
+  /** The banner: endpoint, admin identity and API key, files, curl examples, MinIO exports. */
+  public String banner(Duration startup) {
+    String ep = endpoint();
+    StringBuilder sb = new StringBuilder(1024);
+    sb.append("kes4j ").append(Kes.version()).append(" dev server: in-memory keys, ephemeral")
+        .append(" certificates. Not for production.\n\n");
+    sb.append("Endpoint   ").append(ep).append('\n');
+    sb.append("Admin      ").append(admin.identity().value()).append('\n');
+    sb.append("API key    ").append(admin.encode()).append('\n');
+    sb.append("Files      ").append(dir).append("  (ca.cert, client.cert, client.key, client.pem)\n");
+    sb.append("TLS        ").append(server.tlsProvider()).append('\n');
+    sb.append("Key        ").append(DEFAULT_KEY).append(" (created)\n");
+    sb.append(String.format("Ready in   %.2f s%n%n", startup.toMillis() / 1000.0));
+    sb.append("Try:\n");
+    sb.append("  ").append(curlStatus()).append('\n');
+    sb.append("  ")
+        .append(curl())
+        .append(" -X POST ")
+        .append(ep)
+        .append("/v1/key/generate/")
+        .append(DEFAULT_KEY)
+        .append("\n\n");
+    sb.append("MinIO:\n");
+    sb.append("  export MINIO_KMS_KES_ENDPOINT=").append(ep).append('\n');
+    sb.append("  export MINIO_KMS_KES_CERT_FILE=").append(dir.resolve("client.cert")).append('\n');
+    sb.append("  export MINIO_KMS_KES_KEY_FILE=").append(dir.resolve("client.key")).append('\n');
+    sb.append("  export MINIO_KMS_KES_CAPATH=").append(dir.resolve("ca.cert")).append('\n');
+    sb.append("  export MINIO_KMS_KES_KEY_NAME=").append(DEFAULT_KEY).append('\n');
+    return sb.toString();
+  }
+
+  /** Stops the server and the engine. */
+  @Override
+  public void close() {
+    server.close();
+    kes.close();
+  }
+
+  @Override
+  public String toString() {
+    return "DevServer[" + endpoint() + ", admin=" + admin.identity().value() + "]";
+  }
+}

@@ -1,0 +1,126 @@
+package dev.kes4j.server.internal;
+
+import dev.kes4j.api.KesConfigException;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Builds the server's Netty {@link SslContext}: TLS 1.2/1.3, BoringSSL when available (JDK
+ * otherwise), client certificates required (or only requested when some route skips
+ * authentication), accepted without verification (KES's default) or verified against the system
+ * roots plus configured CAs. Thread-safe.
+ */
+public final class TlsContexts {
+  private TlsContexts() {}
+
+  /** The context and the provider's name. */
+  public record Result(SslContext context, String provider) {}
+
+  /**
+   * The server context.
+   *
+   * @throws KesConfigException if the key and certificate do not work together or TLS setup fails
+   */
+  public static Result server(
+      PrivateKey key,
+      List<X509Certificate> chain,
+      boolean verify,
+      List<X509Certificate> cas,
+      boolean systemRoots,
+      boolean requireCertificate,
+      boolean preferOpenSsl) {
+    boolean openSsl = preferOpenSsl && OpenSsl.isAvailable();
+    TrustManagerFactory tmf =
+        verify ? verifyingTrust(cas, systemRoots) : InsecureTrustManagerFactory.INSTANCE;
+    try {
+      SslContext ctx =
+          SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+              .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)
+              .protocols("TLSv1.3", "TLSv1.2")
+              .clientAuth(requireCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
+              .trustManager(tmf)
+              .build();
+      String name = openSsl ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
+      return new Result(ctx, name);
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new KesConfigException(
+          "tls: cannot use the server key and certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static TrustManagerFactory verifyingTrust(List<X509Certificate> cas, boolean systemRoots) {
+    try {
+      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+      ks.load(null, null);
+      int i = 0;
+      if (systemRoots) {
+        TrustManagerFactory sys =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        sys.init((KeyStore) null);
+        for (TrustManager tm : sys.getTrustManagers()) {
+          if (tm instanceof X509TrustManager x) {
+            for (X509Certificate c : x.getAcceptedIssuers()) {
+              ks.setCertificateEntry("system-" + i++, c);
+            }
+          }
+        }
+      }
+      for (X509Certificate c : cas) {
+        ks.setCertificateEntry("ca-" + i++, c);
+      }
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(ks);
+      return tmf;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new KesConfigException("tls: cannot build the client CA trust store: " + e, e);
+    }
+  }
+
+  /**
+   * The CA certificates of {@code tls.ca}: a PEM file, or every PEM file of a directory.
+   *
+   * @throws KesConfigException if unreadable or empty
+   */
+  public static List<X509Certificate> readCas(Path path) {
+    if (!Files.isDirectory(path)) {
+      return Pem.readCertificates(path);
+    }
+    List<X509Certificate> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(path)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        if (Files.isRegularFile(f)) {
+          try {
+            out.addAll(Pem.readCertificates(f));
+          } catch (KesConfigException e) {
+            // not a certificate file: skipped, as Go's x509 pool loading does
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new KesConfigException("cannot read tls.ca directory '" + path + "': " + e, e);
+    }
+    if (out.isEmpty()) {
+      throw new KesConfigException("no CA certificate found in '" + path + "'");
+    }
+    return out;
+  }
+}
