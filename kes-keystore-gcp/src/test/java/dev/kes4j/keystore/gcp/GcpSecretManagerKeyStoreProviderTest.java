@@ -97,8 +97,7 @@ class GcpSecretManagerKeyStoreProviderTest {
     section.put("project_id", "my-project");
     section.put("endpoint", "https://secretmanager.googleapis.com");
     try (KeyStore store =
-        new GcpSecretManagerKeyStoreProvider()
-            .open(keystore(section).sectionOrEmpty("gcp").sectionOrEmpty("secretmanager"))) {
+        new GcpSecretManagerKeyStoreProvider().open(KeyStoreConfig.of(PATH, section))) {
       assertThat(store.toString()).contains("secretmanager.googleapis.com:443");
     }
   }
