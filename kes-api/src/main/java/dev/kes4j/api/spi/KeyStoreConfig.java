@@ -1,6 +1,7 @@
 package dev.kes4j.api.spi;
 
 import dev.kes4j.api.KesConfigException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -113,6 +114,28 @@ public final class KeyStoreConfig {
   public String requireString(String key) {
     return string(key)
         .orElseThrow(() -> new KesConfigException(join(path, key) + ": required but not set"));
+  }
+
+  /**
+   * The Go duration ({@code 5s}, {@code 1m30s}) under {@code key}; empty if absent.
+   *
+   * @throws KesConfigException naming the setting if it is not a valid, non-negative Go duration
+   */
+  public Optional<Duration> duration(String key) {
+    Optional<String> text = string(key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Duration d;
+    try {
+      d = GoDuration.parse(text.get().trim());
+    } catch (IllegalArgumentException e) {
+      throw new KesConfigException(join(path, key) + ": " + e.getMessage());
+    }
+    if (d.isNegative()) {
+      throw new KesConfigException(join(path, key) + ": duration must not be negative");
+    }
+    return Optional.of(d);
   }
 
   /**

@@ -4,7 +4,6 @@ import dev.kes4j.api.KesConfigException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.api.spi.KeyStoreConfig;
 import dev.kes4j.api.spi.KeyStoreProvider;
-import dev.kes4j.keystore.gcp.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,20 +66,11 @@ public final class GcpSecretManagerKeyStoreProvider implements KeyStoreProvider 
   }
 
   private static Optional<Duration> duration(KeyStoreConfig config, String key, String prefix) {
-    Optional<String> text = config.string(key);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    Duration d;
-    try {
-      d = Durations.parseGo(text.get());
-    } catch (IllegalArgumentException e) {
-      throw new KesConfigException(prefix + key + ": invalid duration '" + text.get() + "'");
-    }
-    if (d.isZero() || d.isNegative()) {
+    Optional<Duration> d = config.duration(key);
+    if (d.isPresent() && d.get().isZero()) {
       throw new KesConfigException(prefix + key + ": must be positive");
     }
-    return Optional.of(d);
+    return d;
   }
 
   @Override

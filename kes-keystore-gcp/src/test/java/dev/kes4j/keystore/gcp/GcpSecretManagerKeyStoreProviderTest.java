@@ -111,9 +111,10 @@ class GcpSecretManagerKeyStoreProviderTest {
             PATH + ".endpoint: unsupported endpoint scheme (use host[:port], https:// or http://)"),
         Arguments.of(
             Map.of("project_id", "p", "timeout", "soon"),
-            PATH + ".timeout: invalid duration 'soon'"),
+            PATH + ".timeout: time: invalid duration \"soon\""),
         Arguments.of(
-            Map.of("project_id", "p", "timeout", "-1s"), PATH + ".timeout: must be positive"),
+            Map.of("project_id", "p", "timeout", "-1s"),
+            PATH + ".timeout: duration must not be negative"),
         Arguments.of(
             Map.of("project_id", "p", "attempt_timeout", "0s"),
             PATH + ".attempt_timeout: must be positive"),

@@ -1,12 +1,13 @@
-package dev.kes4j.core.internal;
+package dev.kes4j.api.spi;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 
 /**
- * Go's {@code time.ParseDuration} and {@code Duration.String()} for KES config values such as
- * {@code 5m0s}, {@code 1h30m}, {@code 20s}, {@code 1.5h} or {@code 300ms}.
+ * Go's {@code time.ParseDuration} and {@code Duration.String()}: KES configs write durations the Go
+ * way ({@code 5m0s}, {@code 1h30m}, {@code 20s}, {@code 1.5h}, {@code 300ms}), and so do key store
+ * sections ({@link KeyStoreConfig#duration}). Stateless and thread-safe.
  */
 public final class GoDuration {
   private static final BigInteger MAX_NANOS = BigInteger.valueOf(Long.MAX_VALUE);

@@ -1,4 +1,4 @@
-package dev.kes4j.core.internal;
+package dev.kes4j.api.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
