@@ -53,7 +53,7 @@ public final class ConfigNode {
     try {
       Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
       ConfigNode node = new ConfigNode(root, "", env);
-      node.checkDuplicates();
+      node.checkStructure(new java.util.IdentityHashMap<>());
       return node;
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
@@ -63,12 +63,24 @@ public final class ConfigNode {
     }
   }
 
-  private void checkDuplicates() {
-    if (node instanceof MappingNode) {
-      mapping().values().forEach(ConfigNode::checkDuplicates);
-    } else if (node instanceof SequenceNode) {
-      items().forEach(ConfigNode::checkDuplicates);
+  /** Rejects duplicate keys and recursive aliases ({@code a: &a [*a]}) once, up front. */
+  private void checkStructure(Map<Node, Boolean> onPath) {
+    if (!(node instanceof MappingNode) && !(node instanceof SequenceNode)) {
+      return;
     }
+    if (onPath.put(node, Boolean.TRUE) != null) {
+      throw error("recursive YAML alias");
+    }
+    if (node instanceof MappingNode) {
+      for (ConfigNode child : mapping().values()) {
+        child.checkStructure(onPath);
+      }
+    } else {
+      for (ConfigNode child : items()) {
+        child.checkStructure(onPath);
+      }
+    }
+    onPath.remove(node);
   }
 
   /** The dotted path of this node ({@code policy.minio.allow}); empty for the root. */

@@ -55,6 +55,19 @@ class ConfigNodeTest {
   }
 
   @Test
+  void recursiveAliasesAreRejected() { // found by InputFuzzTest: used to overflow the stack
+    assertThatThrownBy(() -> parse("a: &a [*a, *a]\n", Map.of()))
+        .isInstanceOf(KesConfigException.class)
+        .hasMessageContaining("recursive YAML alias");
+  }
+
+  @Test
+  void sharedButAcyclicAliasesAreFine() {
+    ConfigNode root = parse("x: &x [1, 2]\ny: *x\n", Map.of());
+    assertThat(root.child("y").items()).hasSize(2);
+  }
+
+  @Test
   void errorsNamePathAndLine() {
     ConfigNode root = parse("x:\n  y:\n    - a\n    - b\n", Map.of());
     assertThat(root.child("x").child("y").items().get(1).error("bad").getMessage())
