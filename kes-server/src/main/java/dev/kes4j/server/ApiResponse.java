@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What {@link KesHttpApi#handle} answers: a status, headers and either a complete body or an
- * {@link EventStream} that the transport runs until the client leaves (the log routes).
- * Immutable and thread-safe.
+ * What {@link KesHttpApi#handle} answers: a status, headers and either a complete body or an {@link
+ * EventStream} that the transport runs until the client leaves (the log routes). Immutable and
+ * thread-safe.
  */
 public final class ApiResponse {
   private static final byte[] EMPTY = new byte[0];
@@ -27,7 +27,9 @@ public final class ApiResponse {
     this.stream = stream;
   }
 
-  /** A complete response; {@code headers} should include {@code Content-Type} when a body exists. */
+  /**
+   * A complete response; {@code headers} should include {@code Content-Type} when a body exists.
+   */
   public static ApiResponse of(int status, Map<String, String> headers, byte[] body) {
     return new ApiResponse(status, headers, Objects.requireNonNull(body, "body").clone(), null);
   }
@@ -64,7 +66,12 @@ public final class ApiResponse {
 
   @Override
   public String toString() {
-    return "ApiResponse[" + status + ", " + body.length + " bytes" + (stream != null ? ", stream" : "")
+    return "ApiResponse["
+        + status
+        + ", "
+        + body.length
+        + " bytes"
+        + (stream != null ? ", stream" : "")
         + "]";
   }
 

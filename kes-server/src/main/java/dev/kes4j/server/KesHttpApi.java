@@ -30,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -47,8 +46,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * KES's HTTP API (spec §1) independent of any transport: a host hands it (method, decoded path,
- * TLS peer chain, headers, body) as an {@link ApiRequest} and writes back the {@link ApiResponse}.
+ * KES's HTTP API (spec §1) independent of any transport: a host hands it (method, decoded path, TLS
+ * peer chain, headers, body) as an {@link ApiRequest} and writes back the {@link ApiResponse}.
  * {@link KesServer} is the reference HTTPS front; any other server can mount the same object.
  *
  * <pre>{@code
@@ -57,15 +56,15 @@ import org.slf4j.LoggerFactory;
  *     .peerCertificates(chain).build());
  * }</pre>
  *
- * <p>Routing follows Go's {@code ServeMux} as KES uses it: exact routes and routes ending in
- * {@code /} whose rest of path is the resource; a bare path of a slash route answers 301 to the
- * slashed path; unknown paths answer the plain-text {@code 404 page not found}. Per request, in
- * KES's order: method check (405 with {@code Accept}; POST is also accepted on PUT routes), body
- * limit, authentication from the peer chain and the policy check on the full path (unless the
- * route is identify-only, as {@code api: <path>: skip_auth} makes it), then the handler.
+ * <p>Routing follows Go's {@code ServeMux} as KES uses it: exact routes and routes ending in {@code
+ * /} whose rest of path is the resource; a bare path of a slash route answers 301 to the slashed
+ * path; unknown paths answer the plain-text {@code 404 page not found}. Per request, in KES's
+ * order: method check (405 with {@code Accept}; POST is also accepted on PUT routes), body limit,
+ * authentication from the peer chain and the policy check on the full path (unless the route is
+ * identify-only, as {@code api: <path>: skip_auth} makes it), then the handler.
  *
- * <p>Every route of the newest KES is served, plus {@code /v1/key/bulk/decrypt/} (KES 2023) and
- * the KES 0.16 forms MinIO 2021 still sends: POST on mutating routes, {@code
+ * <p>Every route of the newest KES is served, plus {@code /v1/key/bulk/decrypt/} (KES 2023) and the
+ * KES 0.16 forms MinIO 2021 still sends: POST on mutating routes, {@code
  * /v1/log/{audit,error}/trace}, the import body {@code {"bytes"}} and ndjson key listing (when the
  * client accepts {@code application/x-ndjson}, or always with {@link Builder#legacyListing}).
  *
@@ -211,7 +210,8 @@ public final class KesHttpApi implements AutoCloseable {
     this.metrics = new ServerMetrics(kes.startTime());
   }
 
-  private static KesConfig.ApiRoute override(Map<String, KesConfig.ApiRoute> overrides, String path) {
+  private static KesConfig.ApiRoute override(
+      Map<String, KesConfig.ApiRoute> overrides, String path) {
     KesConfig.ApiRoute o = overrides.get(path);
     if (o == null) {
       String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
@@ -221,8 +221,8 @@ public final class KesHttpApi implements AutoCloseable {
   }
 
   /**
-   * A builder over an engine. The engine should have no audit sink of its own (this API records
-   * one event per request).
+   * A builder over an engine. The engine should have no audit sink of its own (this API records one
+   * event per request).
    */
   public static Builder builder(Kes kes) {
     return new Builder(kes);
@@ -339,8 +339,7 @@ public final class KesHttpApi implements AutoCloseable {
     } catch (KesException e) {
       response = error(e);
       if (e.status() >= 500) {
-        logError(
-            request.method() + " " + path + ": " + e.getMessage() + causeOf(e));
+        logError(request.method() + " " + path + ": " + e.getMessage() + causeOf(e));
       }
     } catch (RuntimeException e) {
       String message = internalMessage(route);
@@ -377,7 +376,8 @@ public final class KesHttpApi implements AutoCloseable {
 
   private ApiResponse unrouted(ApiRequest request) {
     String path = request.path();
-    if (!path.endsWith("/") && route(path + "/").filter(r -> r.path().equals(path + "/")).isPresent()) {
+    if (!path.endsWith("/")
+        && route(path + "/").filter(r -> r.path().equals(path + "/")).isPresent()) {
       // Go's ServeMux: a bare subtree path redirects to the slashed one
       String target = path + "/" + (request.query().isEmpty() ? "" : "?" + request.query());
       Map<String, String> h = new LinkedHashMap<>();
@@ -470,7 +470,11 @@ public final class KesHttpApi implements AutoCloseable {
     switch (route.path()) {
       case "/version":
         return json(
-            "{\"version\":" + Json.quote(Kes.version()) + ",\"commit\":" + Json.quote(commit) + "}");
+            "{\"version\":"
+                + Json.quote(Kes.version())
+                + ",\"commit\":"
+                + Json.quote(commit)
+                + "}");
       case "/v1/ready":
         return ready();
       case "/v1/status":
@@ -702,7 +706,8 @@ public final class KesHttpApi implements AutoCloseable {
       String v = eq < 0 ? "" : part.substring(eq + 1);
       try {
         out.putIfAbsent(
-            URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+            URLDecoder.decode(k, StandardCharsets.UTF_8),
+            URLDecoder.decode(v, StandardCharsets.UTF_8));
       } catch (IllegalArgumentException e) {
         // malformed escapes: ignore the parameter, as Go's ParseQuery drops it
       }
@@ -923,7 +928,8 @@ public final class KesHttpApi implements AutoCloseable {
       throw new KesException(404, "identity does not exist");
     }
     PolicySet set = kes.policies();
-    StringBuilder sb = new StringBuilder(256).append("{\"identity\":").append(Json.quote(id.value()));
+    StringBuilder sb =
+        new StringBuilder(256).append("{\"identity\":").append(Json.quote(id.value()));
     if (set.isAdmin(id)) {
       sb.append(",\"admin\":true,\"created_at\":").append(createdAt());
       return json(sb.append('}'));

@@ -32,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,11 +43,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference HTTPS front of {@link KesHttpApi}: Netty 4.2 (NIO transport) with mutual TLS
- * through BoringSSL ({@code netty-tcnative}) when available, else the JDK's TLS. TLS 1.2 and 1.3;
- * every client must present a certificate (not verified by default, as KES's {@code tls.auth: off};
- * verified against the system roots plus {@code tls.ca} with {@code auth: on}); when some route
- * skips authentication a certificate is only requested. HTTP/1.1 with keep-alive; idle connections
- * close after 90 s; per-route timeouts answer 503.
+ * through the JDK's TLS (or BoringSSL via {@code netty-tcnative}, see {@link TlsProvider}). TLS 1.2
+ * and 1.3; every client must present a certificate (not verified by default, as KES's {@code
+ * tls.auth: off}; verified against the system roots plus {@code tls.ca} with {@code auth: on});
+ * when some route skips authentication a certificate is only requested. HTTP/1.1 with keep-alive;
+ * idle connections close after 90 s; per-route timeouts answer 503.
  *
  * <pre>{@code
  * try (KesServer server = KesServer.builder(api).address("0.0.0.0:7373")
@@ -57,13 +56,41 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Engine calls run on a worker pool, never on Netty's event loops; each streaming log
- * subscriber has a thread of its own. {@link #close()} shuts down gracefully: it stops accepting,
- * lets in-flight requests finish (up to the grace period), ends log streams and closes
- * connections. Thread-safe.
+ * <p>Engine calls run on a worker pool, never on Netty's event loops; each streaming log subscriber
+ * has a thread of its own. {@link #close()} shuts down gracefully: it stops accepting, lets
+ * in-flight requests finish (up to the grace period), ends log streams and closes connections.
+ * Thread-safe.
  */
 public final class KesServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KesServer.class);
+
+  static {
+    // Netty derives channel ids from a MAC address found by walking every network interface,
+    // which takes seconds on hosts with many interfaces; a random machine id is as good here.
+    if (System.getProperty("io.netty.machineId") == null) {
+      byte[] id = new byte[8];
+      new java.security.SecureRandom().nextBytes(id);
+      StringBuilder sb = new StringBuilder();
+      for (byte b : id) {
+        if (sb.length() > 0) {
+          sb.append(':');
+        }
+        sb.append(String.format("%02x", b & 0xff));
+      }
+      System.setProperty("io.netty.machineId", sb.toString());
+    }
+  }
+
+  /** Which TLS implementation serves connections. */
+  public enum TlsProvider {
+    /** The JDK's TLS: every client certificate type, Ed25519 included. The default. */
+    JDK,
+    /**
+     * BoringSSL through netty-tcnative: faster, but BoringSSL does not accept Ed25519 client
+     * certificates (its signature_algorithms for client certificates omit Ed25519).
+     */
+    OPENSSL
+  }
 
   /** How client certificates are checked (spec §2.3). */
   public enum ClientAuth {
@@ -135,17 +162,17 @@ public final class KesServer implements AutoCloseable {
                     p.addLast("kes", new HttpConnection(shared));
                   }
                 });
-    try {
-      this.serverChannel = bootstrap.bind(b.address).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    io.netty.channel.ChannelFuture bound = bootstrap.bind(b.address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
       shutdownThreads();
-      Throwable t = e;
-      if (t instanceof BindException || t.getCause() instanceof BindException) {
+      Throwable t = bound.cause();
+      if (t instanceof BindException) {
         throw new KesConfigException(
-            "cannot listen on " + b.addressText + ": address already in use or not available", e);
+            "cannot listen on " + b.addressText + ": address already in use or not available", t);
       }
-      throw new KesConfigException("cannot listen on " + b.addressText + ": " + e, e);
+      throw new KesConfigException("cannot listen on " + b.addressText + ": " + t, t);
     }
+    this.serverChannel = bound.channel();
     channels.add(serverChannel);
   }
 
@@ -227,7 +254,11 @@ public final class KesServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "KesServer[" + (serverChannel.isOpen() ? address() : "closed") + ", " + tlsProvider + "]";
+    return "KesServer["
+        + (serverChannel.isOpen() ? address() : "closed")
+        + ", "
+        + tlsProvider
+        + "]";
   }
 
   /** Builds and starts a {@link KesServer}. Not thread-safe. */
@@ -240,7 +271,7 @@ public final class KesServer implements AutoCloseable {
     private ClientAuth clientAuth = ClientAuth.ANY;
     private final List<X509Certificate> trusted = new ArrayList<>();
     private boolean systemRoots = true;
-    private boolean preferOpenSsl = true;
+    private TlsProvider tlsProvider = TlsProvider.JDK;
     private int ioThreads;
     private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Duration grace = Duration.ofSeconds(10);
@@ -250,8 +281,8 @@ public final class KesServer implements AutoCloseable {
     }
 
     /**
-     * The listen address as KES writes it: {@code host:port}, {@code :port} or {@code
-     * [v6]:port}; port 0 picks a free port.
+     * The listen address as KES writes it: {@code host:port}, {@code :port} or {@code [v6]:port};
+     * port 0 picks a free port.
      *
      * @throws KesConfigException if the address cannot be parsed
      */
@@ -297,8 +328,8 @@ public final class KesServer implements AutoCloseable {
     }
 
     /**
-     * Loads key, certificate, {@code auth} and {@code ca} from a KES config's {@code tls:}
-     * section, resolving relative paths against {@code baseDir}.
+     * Loads key, certificate, {@code auth} and {@code ca} from a KES config's {@code tls:} section,
+     * resolving relative paths against {@code baseDir}.
      *
      * @throws KesConfigException if a file is missing, unreadable or invalid, or the key is
      *     encrypted and the password is wrong
@@ -321,9 +352,15 @@ public final class KesServer implements AutoCloseable {
       return this;
     }
 
-    /** Use the JDK's TLS even when BoringSSL is available (default: prefer BoringSSL). */
-    public Builder preferOpenSsl(boolean prefer) {
-      this.preferOpenSsl = prefer;
+    /**
+     * The TLS implementation (default {@link TlsProvider#JDK}). {@link TlsProvider#OPENSSL}
+     * (BoringSSL) is faster, above all for handshakes, but cannot verify Ed25519 client
+     * certificates — KES API keys and {@code kes identity new} certificates are Ed25519 — so use it
+     * only when every client has an ECDSA or RSA certificate. Falls back to the JDK when BoringSSL
+     * cannot be loaded.
+     */
+    public Builder tlsProvider(TlsProvider provider) {
+      this.tlsProvider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
@@ -366,7 +403,7 @@ public final class KesServer implements AutoCloseable {
               trusted,
               systemRoots,
               api.requiresClientCertificate(),
-              preferOpenSsl);
+              tlsProvider == TlsProvider.OPENSSL);
       KesServer s = new KesServer(this, ssl.context(), ssl.provider());
       LOG.debug("listening on {} with {}", s.address(), ssl.provider());
       return s;

@@ -6,6 +6,7 @@ import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.policy.ApiKey;
+import dev.kes4j.server.KesServer;
 import dev.kes4j.server.internal.ConfigServer;
 import dev.kes4j.server.internal.DevServer;
 import dev.kes4j.server.internal.Pem;
@@ -56,16 +57,24 @@ public final class Kes4j implements Callable<Integer> {
    *
    * @param args the command line
    */
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     int code = run(System.out, System.err, args);
-    if (code != Integer.MIN_VALUE) {
+    if (code != RUNNING) {
       System.exit(code);
     }
+    // the server runs on daemon threads; the shutdown hook (SIGINT/SIGTERM) stops it gracefully
+    Thread.currentThread().join();
   }
 
+  /** What {@link #run} returns when a server was started and keeps running. */
+  public static final int RUNNING = Integer.MIN_VALUE;
+
+  /** The server the last {@code server} command started (for in-process use and tests). */
+  static volatile AutoCloseable started;
+
   /**
-   * Runs the CLI without exiting; a long-running {@code server} returns {@link Integer#MIN_VALUE}
-   * after it started (it keeps running on its own threads until the JVM stops).
+   * Runs the CLI without exiting; a long-running {@code server} returns {@link #RUNNING} once it is
+   * ready (it keeps running on daemon threads until closed or the JVM stops).
    *
    * @return the exit code
    */
@@ -146,6 +155,15 @@ public final class Kes4j implements Callable<Integer> {
     String cert;
 
     @Option(
+        names = "--tls-provider",
+        paramLabel = "jdk|openssl",
+        defaultValue = "jdk",
+        description =
+            "TLS implementation (default ${DEFAULT-VALUE}); openssl (BoringSSL) is faster but"
+                + " rejects Ed25519 client certificates such as API keys.")
+    String tlsProvider;
+
+    @Option(
         names = {"-q", "--quiet"},
         description = "Print no startup banner.")
     boolean quiet;
@@ -175,16 +193,31 @@ public final class Kes4j implements Callable<Integer> {
             return 2;
         }
       }
-      Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+      KesServer.TlsProvider provider;
+      switch (tlsProvider.toLowerCase(Locale.ROOT)) {
+        case "jdk":
+          provider = KesServer.TlsProvider.JDK;
+          break;
+        case "openssl":
+        case "boringssl":
+          provider = KesServer.TlsProvider.OPENSSL;
+          break;
+        default:
+          err.println("kes4j: error: --tls-provider must be 'jdk' or 'openssl'");
+          return 2;
+      }
+      Instant t0 = ProcessHandle.current().info().startInstant().orElse(Instant.now());
       if (dev) {
         Path dir = devDir != null ? devDir : Path.of(".kes4j", "dev");
-        DevServer s = DevServer.start(addr != null ? addr : "127.0.0.1:7373", dir.toAbsolutePath());
+        DevServer s =
+            DevServer.start(addr != null ? addr : "127.0.0.1:7373", dir.toAbsolutePath(), provider);
+        Kes4j.started = s;
         Runtime.getRuntime().addShutdownHook(new Thread(s::close, "kes4j-shutdown"));
         if (!quiet) {
-          out.print(s.banner(Duration.between(started, Instant.now())));
+          out.print(s.banner(Duration.between(t0, Instant.now())));
           out.flush();
         }
-        return Integer.MIN_VALUE;
+        return RUNNING;
       }
       KesConfig cfg = KesConfig.load(config);
       for (String w : cfg.warnings()) {
@@ -198,10 +231,12 @@ public final class Kes4j implements Callable<Integer> {
                   Optional.ofNullable(root),
                   Optional.ofNullable(key),
                   Optional.ofNullable(cert),
-                  authFlag),
+                  authFlag,
+                  provider),
               Path.of("").toAbsolutePath(),
               KeyStores.discover(),
               out);
+      Kes4j.started = s;
       Runtime.getRuntime().addShutdownHook(new Thread(s::close, "kes4j-shutdown"));
       if (!quiet) {
         String admin = root != null ? root : cfg.adminIdentity();
@@ -209,15 +244,18 @@ public final class Kes4j implements Callable<Integer> {
         out.println("kes4j " + Kes.version());
         out.println("Endpoint   https://" + hostPort(s.server().address()));
         out.println("Admin      " + (a.isHash() ? a.value() : "<disabled>"));
-        out.println("TLS        " + s.server().tlsProvider()
-            + (cfg.tls().verifyClientCertificates() || authFlag.orElse(false)
-                ? ", client certificates verified"
-                : ", client certificates identified (auth off)"));
-        out.println("Keystore   " + cfg.keyStore().map(k -> k.keys().toString()).orElse("in-memory"));
-        out.printf("Ready in   %.2f s%n", Duration.between(started, Instant.now()).toMillis() / 1e3);
+        out.println(
+            "TLS        "
+                + s.server().tlsProvider()
+                + (cfg.tls().verifyClientCertificates() || authFlag.orElse(false)
+                    ? ", client certificates verified"
+                    : ", client certificates identified (auth off)"));
+        out.println(
+            "Keystore   " + cfg.keyStore().map(k -> k.keys().toString()).orElse("in-memory"));
+        out.printf("Ready in   %.2f s%n", Duration.between(t0, Instant.now()).toMillis() / 1e3);
         out.flush();
       }
-      return Integer.MIN_VALUE;
+      return RUNNING;
     }
 
     private static String hostPort(java.net.InetSocketAddress a) {
@@ -295,7 +333,10 @@ public final class Kes4j implements Callable<Integer> {
     @Option(names = "--dns", paramLabel = "NAME", description = "DNS SAN (repeatable).")
     List<String> dns = new ArrayList<>();
 
-    @Option(names = "--expiry", paramLabel = "DURATION", defaultValue = "720h",
+    @Option(
+        names = "--expiry",
+        paramLabel = "DURATION",
+        defaultValue = "720h",
         description = "Certificate validity, a Go duration (default ${DEFAULT-VALUE}).")
     String expiry;
 
@@ -305,7 +346,9 @@ public final class Kes4j implements Callable<Integer> {
     @Option(names = "--ecdsa", description = "ECDSA P-256 instead of Ed25519.")
     boolean ecdsa;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite existing files.")
+    @Option(
+        names = {"-f", "--force"},
+        description = "Overwrite existing files.")
     boolean force;
 
     @Override
@@ -338,7 +381,10 @@ public final class Kes4j implements Callable<Integer> {
       Pki.Issued issued =
           Pki.issue(
               kp,
-              commonName == null ? "" : commonName,
+              // no CN given: name the certificate after its identity, as API key certificates are
+              commonName == null
+                  ? Identity.ofSubjectPublicKeyInfo(kp.getPublic().getEncoded()).value()
+                  : commonName,
               server || !ips.isEmpty() || !dns.isEmpty() ? Pki.Usage.BOTH : Pki.Usage.CLIENT,
               dns,
               ips,

@@ -28,17 +28,24 @@ public final class ConfigServer implements AutoCloseable {
    * @param keyFile {@code --key} (KES 0.16): the TLS private key
    * @param certFile {@code --cert} (KES 0.16): the TLS certificate
    * @param auth {@code --auth on|off}: verify client certificates or not
+   * @param tlsProvider {@code --tls-provider}
    */
   public record Overrides(
       Optional<String> address,
       Optional<String> root,
       Optional<String> keyFile,
       Optional<String> certFile,
-      Optional<Boolean> auth) {
+      Optional<Boolean> auth,
+      KesServer.TlsProvider tlsProvider) {
     /** No overrides. */
     public static Overrides none() {
       return new Overrides(
-          Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          KesServer.TlsProvider.JDK);
     }
   }
 
@@ -98,6 +105,7 @@ public final class ConfigServer implements AutoCloseable {
       front =
           KesServer.builder(api)
               .address(o.address().orElse(config.address()))
+              .tlsProvider(o.tlsProvider())
               .tls(tls, baseDir);
       KesServer server = front.start();
       return new ConfigServer(kes, server, audit);

@@ -20,9 +20,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * {@code kes4j server --dev}: an in-memory server with ephemeral certificates and a fresh admin
- * API key, for trying kes4j and for MinIO development setups. Writes the admin client certificate
- * and key, the server certificate and its CA into a directory and describes how to connect.
+ * {@code kes4j server --dev}: an in-memory server with ephemeral certificates and a fresh admin API
+ * key, for trying kes4j and for MinIO development setups. Writes the admin client certificate and
+ * key, the server certificate and its CA into a directory and describes how to connect.
  */
 public final class DevServer implements AutoCloseable {
   /** The key the dev server creates so that the printed examples work. */
@@ -45,10 +45,12 @@ public final class DevServer implements AutoCloseable {
    *
    * @param address listen address ({@code host:port}; port 0 picks a free one)
    * @param dir where certificates and keys are written (created if missing)
+   * @param provider the TLS implementation
    * @throws IOException if the files cannot be written
    * @throws dev.kes4j.api.KesConfigException if the address is in use
    */
-  public static DevServer start(String address, Path dir) throws IOException {
+  public static DevServer start(String address, Path dir, KesServer.TlsProvider provider)
+      throws IOException {
     Files.createDirectories(dir);
     KeyPair caKeys = Pki.keyPair(Pki.Algorithm.ECDSA_P256);
     Pki.Issued ca =
@@ -93,6 +95,7 @@ public final class DevServer implements AutoCloseable {
       server =
           KesServer.builder(api)
               .address(address)
+              .tlsProvider(provider)
               .certificate(serverCert.privateKey(), List.of(serverCert.certificate()))
               .start();
     } catch (RuntimeException e) {
@@ -167,12 +170,16 @@ public final class DevServer implements AutoCloseable {
   public String banner(Duration startup) {
     String ep = endpoint();
     StringBuilder sb = new StringBuilder(1024);
-    sb.append("kes4j ").append(Kes.version()).append(" dev server: in-memory keys, ephemeral")
+    sb.append("kes4j ")
+        .append(Kes.version())
+        .append(" dev server: in-memory keys, ephemeral")
         .append(" certificates. Not for production.\n\n");
     sb.append("Endpoint   ").append(ep).append('\n');
     sb.append("Admin      ").append(admin.identity().value()).append('\n');
     sb.append("API key    ").append(admin.encode()).append('\n');
-    sb.append("Files      ").append(dir).append("  (ca.cert, client.cert, client.key, client.pem)\n");
+    sb.append("Files      ")
+        .append(dir)
+        .append("  (ca.cert, client.cert, client.key, client.pem)\n");
     sb.append("TLS        ").append(server.tlsProvider()).append('\n');
     sb.append("Key        ").append(DEFAULT_KEY).append(" (created)\n");
     sb.append(String.format("Ready in   %.2f s%n%n", startup.toMillis() / 1000.0));

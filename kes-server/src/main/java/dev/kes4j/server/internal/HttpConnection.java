@@ -4,7 +4,6 @@ import dev.kes4j.server.ApiRequest;
 import dev.kes4j.server.ApiResponse;
 import dev.kes4j.server.KesHttpApi;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -47,11 +46,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
- * One HTTP/1.1 connection of the Netty front: collects a request (body capped at the route's
- * limit + 1 byte so the API sees an oversized body), hands it to {@link KesHttpApi} on a worker
- * thread, writes the response on the event loop, and runs streamed responses on their own thread.
- * Requests of one connection are answered in order (pipelining-safe). All state is confined to the
- * channel's event loop except the hand-offs, which re-enter it.
+ * One HTTP/1.1 connection of the Netty front: collects a request (body capped at the route's limit
+ * + 1 byte so the API sees an oversized body), hands it to {@link KesHttpApi} on a worker thread,
+ * writes the response on the event loop, and runs streamed responses on their own thread. Requests
+ * of one connection are answered in order (pipelining-safe). All state is confined to the channel's
+ * event loop except the hand-offs, which re-enter it.
  */
 public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final X509Certificate[] NO_CERTS = new X509Certificate[0];
@@ -237,8 +236,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     HttpRequest req = head;
     head = null;
     QueryStringDecoder q = new QueryStringDecoder(req.uri());
-    ApiRequest.Builder b =
-        ApiRequest.builder(req.method().name(), q.path()).query(q.rawQuery());
+    ApiRequest.Builder b = ApiRequest.builder(req.method().name(), q.path()).query(q.rawQuery());
     if (peerChain != null) {
       b.peerCertificates(peerChain);
     }
@@ -285,9 +283,16 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
               .schedule(
                   () -> {
                     if (p.done.compareAndSet(false, true)) {
-                      shared.api().logError(
-                          "http: " + p.request.method() + " " + p.request.path() + " timed out");
-                      writeFull(ctx, p, 503, Map.of("Content-Type", "application/json"), TIMEOUT_BODY);
+                      shared
+                          .api()
+                          .logError(
+                              "http: "
+                                  + p.request.method()
+                                  + " "
+                                  + p.request.path()
+                                  + " timed out");
+                      writeFull(
+                          ctx, p, 503, Map.of("Content-Type", "application/json"), TIMEOUT_BODY);
                     }
                   },
                   timeout.toNanos(),
@@ -350,12 +355,12 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     HttpHeaders h = r.headers();
     headers.forEach(h::set);
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    h.set("Content-Length", Integer.toString(body.length));
     boolean keepAlive = p.keepAlive && ctx.channel().isActive();
     if (!keepAlive) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      h.set("Connection", "close");
     } else if (p.http10) {
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      h.set("Connection", "keep-alive");
     }
     ChannelFuture f = ctx.writeAndFlush(r);
     shared.inFlight().dec();

@@ -33,12 +33,16 @@ import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemWriter;
 
 /**
- * Reads and writes PEM files with Bouncy Castle: certificate chains, and private keys in every
- * form KES accepts (PKCS#8, encrypted PKCS#8, traditional {@code EC/RSA PRIVATE KEY}, encrypted
+ * Reads and writes PEM files with Bouncy Castle: certificate chains, and private keys in every form
+ * KES accepts (PKCS#8, encrypted PKCS#8, traditional {@code EC/RSA PRIVATE KEY}, encrypted
  * traditional). Errors are {@link KesConfigException}s naming the file, never the key or password.
  * Thread-safe; blocks on file I/O.
  */
 public final class Pem {
+  // not registered globally: only the PEM decryptors use it (PBES2 AES-CBC needs PKCS7Padding)
+  private static final java.security.Provider BC =
+      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private Pem() {}
 
   /**
@@ -119,7 +123,9 @@ public final class Pem {
           requirePassword(password);
           try {
             InputDecryptorProvider dec =
-                new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password.toCharArray());
+                new JceOpenSSLPKCS8DecryptorProviderBuilder()
+                    .setProvider(BC)
+                    .build(password.toCharArray());
             return converter.getPrivateKey(enc.decryptPrivateKeyInfo(dec));
           } catch (OperatorCreationException | PKCSException e) {
             throw new GeneralKeyException("cannot decrypt the private key (wrong tls.password?)");
@@ -129,7 +135,7 @@ public final class Pem {
           requirePassword(password);
           try {
             PEMDecryptorProvider dec =
-                new JcePEMDecryptorProviderBuilder().build(password.toCharArray());
+                new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password.toCharArray());
             return converter.getKeyPair(enc.decryptKeyPair(dec)).getPrivate();
           } catch (PEMException e) {
             throw new GeneralKeyException("cannot decrypt the private key (wrong tls.password?)");

@@ -159,7 +159,9 @@ public final class Pki {
               subjectKeys.getPublic());
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(
-          Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(subjectKeys.getPublic()));
+          Extension.subjectKeyIdentifier,
+          false,
+          ext.createSubjectKeyIdentifier(subjectKeys.getPublic()));
       if (issuer != null) {
         b.addExtension(
             Extension.authorityKeyIdentifier,
@@ -168,8 +170,10 @@ public final class Pki {
       }
       boolean ca = usage == Usage.CA;
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
-      int ku = ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature
-          : KeyUsage.digitalSignature;
+      int ku =
+          ca
+              ? KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature
+              : KeyUsage.digitalSignature;
       b.addExtension(Extension.keyUsage, true, new KeyUsage(ku));
       List<KeyPurposeId> purposes = new ArrayList<>();
       if (usage == Usage.SERVER || usage == Usage.BOTH) {
@@ -199,7 +203,8 @@ public final class Pki {
             new GeneralNames(sans.toArray(new GeneralName[0])));
       }
       PrivateKey signingKey = issuer == null ? subjectKeys.getPrivate() : issuer.privateKey();
-      ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(signingKey)).build(signingKey);
+      ContentSigner signer =
+          new JcaContentSignerBuilder(signatureAlgorithm(signingKey)).build(signingKey);
       X509Certificate cert = new JcaX509CertificateConverter().getCertificate(b.build(signer));
       return new Issued(subjectKeys, cert);
     } catch (CertIOException | OperatorCreationException | GeneralSecurityException e) {

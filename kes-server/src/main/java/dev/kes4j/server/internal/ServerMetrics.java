@@ -21,9 +21,9 @@ import java.util.function.LongSupplier;
  * KES's Prometheus metrics (spec §11) in a registry of their own, exposed through the Prometheus
  * Java client's text writers. Counters keep KES's names in the Prometheus text format: the Java
  * client would name their samples {@code <name>_total}, which KES clients (kms-go) do not find, so
- * the three request counters and two log counters have that suffix removed from their sample lines
- * (the {@code # TYPE} line already carries KES's name). OpenMetrics output is left as the client
- * writes it. Thread-safe.
+ * the three request counters and two log counters have that suffix removed again (sample, {@code #
+ * HELP} and {@code # TYPE} lines), giving exactly the exposition Go KES serves. OpenMetrics output
+ * is left as the client writes it. Thread-safe.
  */
 public final class ServerMetrics {
   /** The text format's content type. */
@@ -46,7 +46,8 @@ public final class ServerMetrics {
   private final Counter errorEvents;
   private final Counter auditEvents;
   private final PrometheusTextFormatWriter textWriter = PrometheusTextFormatWriter.create();
-  private final OpenMetricsTextFormatWriter openMetricsWriter = OpenMetricsTextFormatWriter.create();
+  private final OpenMetricsTextFormatWriter openMetricsWriter =
+      OpenMetricsTextFormatWriter.create();
 
   /** Registers the metrics; {@code started} is the server's start time for the up-time gauge. */
   public ServerMetrics(Instant started) {
@@ -65,7 +66,8 @@ public final class ServerMetrics {
     failure =
         Counter.builder()
             .name("kes_http_request_failure")
-            .help("Number of request that failed due to some internal failure. (HTTP 5xx status code)")
+            .help(
+                "Number of request that failed due to some internal failure. (HTTP 5xx status code)")
             .labelNames("code")
             .register(registry);
     active =
@@ -91,19 +93,33 @@ public final class ServerMetrics {
             .help("Number of audit log events written to the audit log targets.")
             .register(registry);
     Runtime rt = Runtime.getRuntime();
-    gauge("kes_system_up_time", "The time the server has been up and running in seconds.",
+    gauge(
+        "kes_system_up_time",
+        "The time the server has been up and running in seconds.",
         () -> java.time.Duration.between(started, Instant.now()).toSeconds());
-    gauge("kes_system_num_cpu", "The number of logical CPUs available on the system.",
+    gauge(
+        "kes_system_num_cpu",
+        "The number of logical CPUs available on the system.",
         rt::availableProcessors);
-    gauge("kes_system_num_cpu_used", "The number of logical CPUs usable by the server.",
+    gauge(
+        "kes_system_num_cpu_used",
+        "The number of logical CPUs usable by the server.",
         rt::availableProcessors);
-    gauge("kes_system_num_threads", "The number of concurrently running threads.",
+    gauge(
+        "kes_system_num_threads",
+        "The number of concurrently running threads.",
         ServerMetrics::threads);
-    gauge("kes_system_mem_heap_used", "The number of bytes currently allocated on the heap.",
+    gauge(
+        "kes_system_mem_heap_used",
+        "The number of bytes currently allocated on the heap.",
         () -> rt.totalMemory() - rt.freeMemory());
-    gauge("kes_system_mem_heap_objects", "The number of objects currently allocated on the heap.",
+    gauge(
+        "kes_system_mem_heap_objects",
+        "The number of objects currently allocated on the heap.",
         () -> 0);
-    gauge("kes_system_mem_stack_used", "The number of bytes currently used on the stack.",
+    gauge(
+        "kes_system_mem_stack_used",
+        "The number of bytes currently used on the stack.",
         ServerMetrics::stackEstimate);
   }
 
@@ -182,6 +198,20 @@ public final class ServerMetrics {
     return kesNames(out.toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
   }
 
+  private static String stripTotal(String line, String counter) {
+    String suffixed = counter + "_total";
+    for (String prefix : new String[] {"", "# HELP ", "# TYPE "}) {
+      int n = prefix.length() + suffixed.length();
+      if (line.startsWith(prefix)
+          && line.startsWith(suffixed, prefix.length())
+          && line.length() > n
+          && (line.charAt(n) == '{' || line.charAt(n) == ' ')) {
+        return prefix + counter + line.substring(n);
+      }
+    }
+    return line;
+  }
+
   private static String kesNames(String text) {
     StringBuilder sb = new StringBuilder(text.length());
     int start = 0;
@@ -190,12 +220,7 @@ public final class ServerMetrics {
       int end = nl < 0 ? text.length() : nl + 1;
       String line = text.substring(start, end);
       for (String c : COUNTERS) {
-        String suffixed = c + "_total";
-        if (line.startsWith(suffixed)
-            && (line.charAt(suffixed.length()) == '{' || line.charAt(suffixed.length()) == ' ')) {
-          line = c + line.substring(suffixed.length());
-          break;
-        }
+        line = stripTotal(line, c);
       }
       sb.append(line);
       start = end;

@@ -66,7 +66,8 @@ public final class TlsContexts {
     }
   }
 
-  private static TrustManagerFactory verifyingTrust(List<X509Certificate> cas, boolean systemRoots) {
+  private static TrustManagerFactory verifyingTrust(
+      List<X509Certificate> cas, boolean systemRoots) {
     try {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);

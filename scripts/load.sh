@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Bounded loopback load test of `kes4j server --dev` next to nginx serving a static JSON of the
+# same size over mTLS, measured in the same run so that the ratio is meaningful on a shared box.
+# Each ab run is limited to RUN_SECONDS (default 8 s, never more than 20). Loopback only.
+#   scripts/load.sh            # generate + decrypt at c=16 and c=64, handshake rate, nginx ceiling
+# Installs apache2-utils (ab) and nginx with apt-get when missing. Not part of the test suite.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+RUN_SECONDS="${RUN_SECONDS:-8}"
+(( RUN_SECONDS > 20 )) && RUN_SECONDS=20
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need ab || ! need nginx || ! need curl; then
+  echo "installing apache2-utils nginx curl ..." >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq apache2-utils nginx curl >/dev/null
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+WORK="$(mktemp -d /tmp/kes4j-load.XXXXXX)"
+KES_PID=""; NGINX_STARTED=""
+cleanup() {
+  [[ -n "$KES_PID" ]] && kill "$KES_PID" 2>/dev/null && wait "$KES_PID" 2>/dev/null || true
+  [[ -n "$NGINX_STARTED" ]] && "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# ---- kes4j --dev ---------------------------------------------------------------------------------
+KPORT="$(free_port)"
+"$ROOT/kes4j" --version >/dev/null   # builds the jar if needed, outside the timing
+start_ns=$(date +%s%N)
+"$ROOT/kes4j" server --dev --addr "127.0.0.1:$KPORT" --dev-dir "$WORK/dev" >"$WORK/kes.out" 2>&1 &
+KES_PID=$!
+for _ in $(seq 1 200); do grep -q "Ready in" "$WORK/kes.out" 2>/dev/null && break; sleep 0.05; done
+grep -q "Ready in" "$WORK/kes.out" || { cat "$WORK/kes.out"; echo "kes4j did not start" >&2; exit 1; }
+ready_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+D="$WORK/dev"
+CURL=(curl -sSf --cert "$D/client.cert" --key "$D/client.key" --cacert "$D/ca.cert")
+K="https://127.0.0.1:$KPORT"
+GEN="$("${CURL[@]}" -X POST -d '{"context":"YWJj"}' "$K/v1/key/generate/my-key")"
+CT="$(sed 's/.*"ciphertext":"\([^"]*\)".*/\1/' <<<"$GEN")"
+echo '{"context":"YWJj"}' >"$WORK/gen.json"
+printf '{"ciphertext":"%s","context":"YWJj"}' "$CT" >"$WORK/dec.json"
+
+# ---- nginx: static JSON of the generate response's size, mTLS (any client cert) ------------------
+NPORT="$(free_port)"
+mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
+BODY="$(tr -d '\n' <<<"$GEN" | sed 's/[A-Za-z0-9+\/=]/x/g')"
+cat >"$WORK/nginx/nginx.conf" <<NGX
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log error;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp;
+  keepalive_requests 10000000;
+  server {
+    listen 127.0.0.1:$NPORT ssl;
+    ssl_certificate $D/server.cert;
+    ssl_certificate_key $D/server.key;
+    ssl_verify_client optional_no_ca;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    location / { default_type application/json; return 200 '$BODY'; }
+  }
+}
+NGX
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf"
+NGINX_STARTED=1
+N="https://127.0.0.1:$NPORT"
+
+# ---- ab ------------------------------------------------------------------------------------------
+# prints: req/s p99(ms) failed non2xx
+ab_run() { # ab_run <concurrency> <keepalive:yes|no> <body-file> <url>
+  local c="$1" ka="$2" body="$3" url="$4" out
+  local args=(-q -c "$c" -t "$RUN_SECONDS" -n 10000000 -E "$D/client.pem" -p "$body" -T application/json)
+  [[ "$ka" == yes ]] && args+=(-k)
+  out="$(ab "${args[@]}" "$url" 2>&1)" || { echo "ab failed: $out" >&2; echo "0 0 ? ?"; return; }
+  local rps p99 failed non2xx
+  rps="$(sed -n 's/^Requests per second: *\([0-9.]*\).*/\1/p' <<<"$out")"
+  p99="$(sed -n 's/^ *99% *\([0-9]*\).*/\1/p' <<<"$out")"
+  failed="$(sed -n 's/^Failed requests: *\([0-9]*\).*/\1/p' <<<"$out")"
+  non2xx="$(sed -n 's/^Non-2xx responses: *\([0-9]*\).*/\1/p' <<<"$out")"
+  echo "${rps:-0} ${p99:-?} ${failed:-?} ${non2xx:-0}"
+}
+
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+
+printf '%-34s %10s %8s %7s %7s %9s\n' run req/s p99/ms failed non2xx "x nginx"
+report() { # report <name> <result> <nginx rps>
+  read -r rps p99 failed non2xx <<<"$2"
+  local ratio
+  ratio="$(awk -v a="$rps" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+  printf '%-34s %10s %8s %7s %7s %9s\n' "$1" "$rps" "$p99" "$failed" "$non2xx" "$ratio"
+}
+
+# warm-up (JIT) — not reported
+RUN_SECONDS=6 ab_run 16 yes "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null
+RUN_SECONDS=2 ab_run 16 yes "$WORK/dec.json" "$K/v1/key/decrypt/my-key" >/dev/null
+
+for c in 16 64; do
+  ng="$(ab_run "$c" yes "$WORK/gen.json" "$N/")"
+  ng_rps="${ng%% *}"
+  report "nginx static JSON c=$c" "$ng" "$ng_rps"
+  t0=$(cpu_ticks "$KES_PID")
+  gen="$(ab_run "$c" yes "$WORK/gen.json" "$K/v1/key/generate/my-key")"
+  t1=$(cpu_ticks "$KES_PID")
+  report "kes4j generate c=$c" "$gen" "$ng_rps"
+  gen_rps="${gen%% *}"
+  awk -v t=$((t1 - t0)) -v r="$gen_rps" -v s="$RUN_SECONDS" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { if (r > 0) printf "%-34s %10.1f\n", "  server CPU µs/request", t / hz * 1e6 / (r * s) }'
+  report "kes4j decrypt c=$c" "$(ab_run "$c" yes "$WORK/dec.json" "$K/v1/key/decrypt/my-key")" "$ng_rps"
+done
+ng_hs="$(ab_run 16 no "$WORK/gen.json" "$N/")"
+report "nginx full handshake c=16" "$ng_hs" "${ng_hs%% *}"
+report "kes4j generate full handshake c=16" \
+  "$(ab_run 16 no "$WORK/gen.json" "$K/v1/key/generate/my-key")" "${ng_hs%% *}"
+
+rss_kb="$(awk '/VmRSS/ {print $2}' "/proc/$KES_PID/status")"
+echo
+echo "kes4j --dev ready after ${ready_ms} ms (wall, launcher included); $(grep 'Ready in' "$WORK/kes.out" | sed 's/ *Ready in */JVM-reported /')"
+echo "kes4j server RSS after the runs: $((rss_kb / 1024)) MiB; TLS: $(sed -n 's/^TLS *//p' "$WORK/kes.out")"
