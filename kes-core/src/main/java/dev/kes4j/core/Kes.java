@@ -229,6 +229,16 @@ public final class Kes implements KeyService, AutoCloseable {
     return policies.authorize(identity, path);
   }
 
+  /**
+   * Whether the named key is cached now, so that generate, encrypt, decrypt, hmac and describe on
+   * it would not touch the key store. A hint for transports that answer such calls on I/O threads:
+   * the entry may expire a moment later, and then the call fetches the key (within the store's
+   * bounds). Never blocks.
+   */
+  public boolean isCached(String name) {
+    return name != null && cache.contains(name);
+  }
+
   /** Whether the last key store probe found the store unreachable. */
   public boolean offline() {
     return cache.offline();

@@ -264,6 +264,41 @@ public final class KesHttpApi implements AutoCloseable {
   }
 
   /**
+   * Whether handling {@code request} may block (on the key store, a probe or a large body), so that
+   * a transport should run it off its I/O threads. False for requests answered from memory: unknown
+   * paths, static and policy routes, and single-key crypto on a key the engine has cached. A hint —
+   * a cached key may expire a moment later and then be fetched within the store's bounds. Never
+   * blocks.
+   */
+  public boolean mayBlock(ApiRequest request) {
+    String path = request.path();
+    Route route = route(path).orElse(null);
+    if (route == null) {
+      return false;
+    }
+    switch (route.path()) {
+      case "/version":
+      case "/v1/api":
+      case "/v1/metrics":
+      case "/v1/policy/describe/":
+      case "/v1/policy/read/":
+      case "/v1/policy/list/":
+      case "/v1/identity/describe/":
+      case "/v1/identity/list/":
+      case "/v1/identity/self/describe":
+        return false;
+      case "/v1/key/generate/":
+      case "/v1/key/encrypt/":
+      case "/v1/key/decrypt/":
+      case "/v1/key/hmac/":
+      case "/v1/key/describe/":
+        return !kes.isCached(path.substring(route.path().length()));
+      default:
+        return true; // create, import, delete, list, bulk, status, ready, log streams
+    }
+  }
+
+  /**
    * Whether every route requires a client certificate; false when some route only identifies its
    * callers (such as {@code /version} or a {@code skip_auth} route), so the TLS layer must merely
    * request one. {@code /version} and self-describe, identify-only by design, do not count (KES

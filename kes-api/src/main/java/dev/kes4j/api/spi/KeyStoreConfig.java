@@ -33,7 +33,7 @@ public final class KeyStoreConfig {
   /**
    * A tree built from a map, rooted at {@code path} (used in error messages).
    *
-   * @throws IllegalArgumentException if the map holds values other than scalars, lists and maps
+   * @throws KesConfigException naming the setting if the map nests lists or maps inside a list
    */
   public static KeyStoreConfig of(String path, Map<String, ?> map) {
     Objects.requireNonNull(path, "path");
@@ -59,7 +59,7 @@ public final class KeyStoreConfig {
       List<String> out = new ArrayList<>();
       for (Object x : l) {
         if (x instanceof Map || x instanceof List) {
-          throw new IllegalArgumentException(path + ": nested lists or maps are not supported");
+          throw new KesConfigException(path + ": nested lists or maps are not supported");
         }
         out.add(x == null ? "" : String.valueOf(x));
       }

@@ -140,6 +140,11 @@ public final class KeyCache {
     entries.remove(name);
   }
 
+  /** Whether {@code name} is cached now (it may expire a moment later). */
+  public boolean contains(String name) {
+    return entries.containsKey(name);
+  }
+
   /** Number of cached keys. */
   public int size() {
     return entries.size();

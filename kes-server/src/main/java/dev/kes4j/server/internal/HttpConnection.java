@@ -276,6 +276,11 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     shared.inFlight().inc();
+    if (!shared.api().mayBlock(p.request)) {
+      // answered from memory (e.g. generate on a cached key): no timer, no hop to a worker and back
+      process(ctx, p);
+      return;
+    }
     Duration timeout = p.route == null ? Duration.ZERO : p.route.timeout();
     if (!timeout.isZero() && !p.route.streams()) {
       p.timeout =
@@ -325,19 +330,23 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
               "{\"message\":\"internal server error\"\n}".getBytes(StandardCharsets.UTF_8));
     }
     ApiResponse response = r;
-    ctx.executor()
-        .execute(
-            () -> {
-              if (!p.done.compareAndSet(false, true)) {
-                return; // timed out: the 503 was sent already
-              }
-              cancelTimeout(p);
-              if (response.stream().isPresent()) {
-                startStream(ctx, p, response);
-              } else {
-                writeFull(ctx, p, response.status(), response.headers(), response.body());
-              }
-            });
+    if (ctx.executor().inEventLoop()) {
+      complete(ctx, p, response);
+    } else {
+      ctx.executor().execute(() -> complete(ctx, p, response));
+    }
+  }
+
+  private void complete(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
+    if (!p.done.compareAndSet(false, true)) {
+      return; // timed out: the 503 was sent already
+    }
+    cancelTimeout(p);
+    if (response.stream().isPresent()) {
+      startStream(ctx, p, response);
+    } else {
+      writeFull(ctx, p, response.status(), response.headers(), response.body());
+    }
   }
 
   private static void cancelTimeout(Pending p) {

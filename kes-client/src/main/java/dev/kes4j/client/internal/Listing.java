@@ -1,0 +1,67 @@
+package dev.kes4j.client.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kes4j.api.KesException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Parses a key listing in either form a KES server may answer with (spec §1.4–§1.6): one JSON
+ * object {@code {"names":[..],"continue_at":".."}} (KES ≥ 0.23), or ndjson lines {@code
+ * {"name":".."}} (KES 0.19–0.22, kes4j's legacy listing) / {@code {"Name":".."}} (KES 0.16, sent
+ * without a Content-Type), possibly with an {@code {"error":".."}} line. Stateless.
+ *
+ * @param names the names in the order received
+ * @param continueAt the server's continuation name; empty if none
+ * @param ndjson whether the server answered in the legacy line form (which lists every page)
+ */
+public record Listing(List<String> names, String continueAt, boolean ndjson) {
+  /** Validates and copies. */
+  public Listing {
+    names = List.copyOf(names);
+  }
+
+  /**
+   * Parses a listing body.
+   *
+   * @throws KesException 502 if it is neither form, or with the server's message for an ndjson
+   *     {@code error} line
+   */
+  public static Listing parse(String contentType, byte[] body) {
+    String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (!ct.startsWith("application/x-ndjson")) {
+      JsonNode node = Json.tryParse(text);
+      if (node != null && node.isObject() && Json.field(node, "names") != null) {
+        return new Listing(
+            Json.strings(Json.field(node, "names")), Json.string(node, "continue_at"), false);
+      }
+      if (node != null && node.isArray()) {
+        return new Listing(Json.strings(node), "", true); // KES 0.16 policy listing: a bare array
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      String l = line.trim();
+      if (l.isEmpty()) {
+        continue;
+      }
+      JsonNode n = Json.tryParse(l);
+      if (n == null || !n.isObject()) {
+        throw Json.badResponse("listing line is not a JSON object", null);
+      }
+      String error = Json.string(n, "error");
+      if (!error.isEmpty()) {
+        throw new KesException(502, error);
+      }
+      JsonNode name = Json.field(n, "name");
+      if (name == null || name.isNull()) {
+        throw Json.badResponse("listing line without a name", null);
+      }
+      names.add(name.asText());
+    }
+    return new Listing(names, "", true);
+  }
+}

@@ -1,0 +1,339 @@
+package dev.kes4j.client.internal;
+
+import dev.kes4j.api.KesException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Sends requests to a list of KES endpoints over one shared {@link HttpClient} (connections are
+ * reused), with failover and bounded retries.
+ *
+ * <p>Each call starts at the preferred endpoint (the last one that worked). When a connection to an
+ * endpoint cannot be established, the call moves to the next endpoint — for every call, since
+ * nothing was sent. Idempotent calls (reads, and crypto calls without server-side effects) also
+ * move on after a timeout, an I/O failure after sending, or a 502/503/504 answer, and may take
+ * {@code retries} more attempts after every endpoint was tried once (with a short backoff).
+ * Non-idempotent calls (create, import, delete) are never repeated once a request may have been
+ * sent. Thread-safe.
+ */
+public final class Transport {
+  private static final long MAX_BACKOFF_MILLIS = 1000;
+
+  /** One server endpoint and what the client learnt about it. Thread-safe. */
+  public static final class Endpoint {
+    private final String base;
+    private volatile boolean noBulkDecrypt;
+    private volatile boolean legacyListing;
+
+    /** An endpoint at {@code base} ({@code https://host:port}, no trailing slash). */
+    public Endpoint(String base) {
+      this.base = Objects.requireNonNull(base, "base");
+    }
+
+    /** The base URL. */
+    public String base() {
+      return base;
+    }
+
+    /** Whether the server answered that it has no {@code /v1/key/bulk/decrypt/} route. */
+    public boolean noBulkDecrypt() {
+      return noBulkDecrypt;
+    }
+
+    /** Records that the server has no bulk decryption route. */
+    public void markNoBulkDecrypt() {
+      noBulkDecrypt = true;
+    }
+
+    /** Whether the server answered a key listing with ndjson lines (KES ≤ 0.22). */
+    public boolean legacyListing() {
+      return legacyListing;
+    }
+
+    /** Records that the server lists keys as ndjson lines. */
+    public void markLegacyListing() {
+      legacyListing = true;
+    }
+
+    @Override
+    public String toString() {
+      return base;
+    }
+  }
+
+  /**
+   * A request.
+   *
+   * @param method the HTTP method
+   * @param path the percent-encoded path, such as {@code /v1/key/create/my-key}
+   * @param query the encoded query without {@code ?}; empty for none
+   * @param body the JSON body, or null for none
+   * @param idempotent whether the request may be repeated after it may have been sent
+   */
+  public record Request(String method, String path, String query, byte[] body, boolean idempotent) {
+    /** Validates. */
+    public Request {
+      Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(query, "query");
+    }
+
+    /** A request without query. */
+    public static Request of(String method, String path, byte[] body, boolean idempotent) {
+      return new Request(method, path, "", body, idempotent);
+    }
+  }
+
+  /**
+   * A response.
+   *
+   * @param endpoint the endpoint that answered
+   * @param status the HTTP status
+   * @param contentType the Content-Type, or the empty string
+   * @param body the body (empty for a successful stream)
+   * @param lines the line stream for a successful streamed request, else null
+   */
+  public record Response(
+      Endpoint endpoint, int status, String contentType, byte[] body, LineSubscriber lines) {
+    /** Whether the status is 200. */
+    public boolean ok() {
+      return status == 200;
+    }
+
+    /** The exception for this (error) response. */
+    public KesException error() {
+      return Errors.toException(status, contentType, body);
+    }
+  }
+
+  private enum Kind {
+    NOT_SENT,
+    TIMED_OUT,
+    FAILED
+  }
+
+  private static final class AttemptFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+    final Kind kind;
+    final transient Endpoint endpoint;
+
+    AttemptFailed(Kind kind, Endpoint endpoint, Throwable cause) {
+      super(cause.toString(), cause, false, false);
+      this.kind = kind;
+      this.endpoint = endpoint;
+    }
+  }
+
+  private final HttpClient http;
+  private final List<Endpoint> endpoints;
+  private final Duration timeout;
+  private final int retries;
+  private final AtomicInteger preferred = new AtomicInteger();
+
+  /**
+   * A transport.
+   *
+   * @param http the shared client
+   * @param endpoints at least one endpoint
+   * @param timeout the bound of each attempt
+   * @param retries extra attempts for idempotent calls beyond one per endpoint
+   */
+  public Transport(HttpClient http, List<Endpoint> endpoints, Duration timeout, int retries) {
+    this.http = Objects.requireNonNull(http, "http");
+    this.endpoints = List.copyOf(endpoints);
+    if (this.endpoints.isEmpty()) {
+      throw new IllegalArgumentException("no endpoint");
+    }
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.retries = retries;
+  }
+
+  /** The endpoints, in configured order. */
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /** The endpoint the next call starts with. */
+  public Endpoint preferred() {
+    return endpoints.get(Math.floorMod(preferred.get(), endpoints.size()));
+  }
+
+  /**
+   * Sends {@code request} and reads the whole response.
+   *
+   * @throws KesException 503 if no endpoint could be reached or the connection failed, 504 if the
+   *     server did not answer in time
+   */
+  public Response send(Request request) {
+    return loop(request, false);
+  }
+
+  /**
+   * Sends {@code request} and, on 200, returns without reading the body: {@link Response#lines()}
+   * delivers it line by line. Error responses are read whole.
+   *
+   * @throws KesException like {@link #send}
+   */
+  public Response stream(Request request) {
+    return loop(request, true);
+  }
+
+  private Response loop(Request request, boolean stream) {
+    int n = endpoints.size();
+    int budget = request.idempotent() ? n + Math.max(0, retries) : n;
+    int start = Math.floorMod(preferred.get(), n);
+    Response lastResponse = null;
+    AttemptFailed lastFailure = null;
+    for (int attempt = 0; attempt < budget; attempt++) {
+      if (attempt >= n) {
+        backoff(attempt - n);
+      }
+      int index = (start + attempt) % n;
+      Endpoint endpoint = endpoints.get(index);
+      try {
+        Response r = exchange(endpoint, request, stream);
+        if (request.idempotent() && retryable(r.status()) && attempt + 1 < budget) {
+          lastResponse = r;
+          lastFailure = null;
+          moveOn(index, n);
+          continue;
+        }
+        return r;
+      } catch (AttemptFailed f) {
+        if (f.kind != Kind.NOT_SENT && !request.idempotent()) {
+          throw toKes(f);
+        }
+        lastFailure = f;
+        lastResponse = null;
+        moveOn(index, n);
+      }
+    }
+    if (lastResponse != null) {
+      return lastResponse;
+    }
+    throw toKes(lastFailure);
+  }
+
+  private static boolean retryable(int status) {
+    return status == 502 || status == 503 || status == 504;
+  }
+
+  private void moveOn(int failed, int n) {
+    preferred.compareAndSet(failed, (failed + 1) % n);
+  }
+
+  private static void backoff(int round) {
+    long millis = Math.min(MAX_BACKOFF_MILLIS, 50L << Math.min(round, 10));
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KesException(503, "interrupted while waiting to retry", e);
+    }
+  }
+
+  private KesException toKes(AttemptFailed f) {
+    Throwable cause = f.getCause();
+    switch (f.kind) {
+      case NOT_SENT:
+        return new KesException(
+            503, "cannot connect to KES server " + f.endpoint + ": " + describe(cause), cause);
+      case TIMED_OUT:
+        return new KesException(
+            504, "KES server " + f.endpoint + " did not answer within " + timeout, cause);
+      default:
+        return new KesException(
+            503, "request to KES server " + f.endpoint + " failed: " + describe(cause), cause);
+    }
+  }
+
+  private static String describe(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c && c.getMessage() == null) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+
+  private Response exchange(Endpoint endpoint, Request request, boolean stream)
+      throws AttemptFailed {
+    String uri =
+        endpoint.base() + request.path() + (request.query().isEmpty() ? "" : "?" + request.query());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(timeout);
+    if (request.body() != null) {
+      b.header("Content-Type", "application/json");
+      b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
+    } else {
+      b.method(request.method(), HttpRequest.BodyPublishers.noBody());
+    }
+    HttpResponse.BodyHandler<Object> handler =
+        info -> {
+          if (stream && info.statusCode() == 200) {
+            return HttpResponse.BodySubscribers.mapping(new LineSubscriber(), x -> x);
+          }
+          return HttpResponse.BodySubscribers.mapping(
+              HttpResponse.BodySubscribers.ofByteArray(), x -> x);
+        };
+    CompletableFuture<HttpResponse<Object>> future = http.sendAsync(b.build(), handler);
+    HttpResponse<Object> response;
+    try {
+      response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw new AttemptFailed(Kind.TIMED_OUT, endpoint, new HttpTimeoutException("timed out"));
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new KesException(503, "interrupted while waiting for KES server " + endpoint, e);
+    } catch (CancellationException e) {
+      throw new AttemptFailed(Kind.FAILED, endpoint, e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new AttemptFailed(classify(cause), endpoint, cause);
+    }
+    String contentType = response.headers().firstValue("Content-Type").orElse("");
+    Object body = response.body();
+    if (body instanceof LineSubscriber) {
+      return new Response(
+          endpoint, response.statusCode(), contentType, new byte[0], (LineSubscriber) body);
+    }
+    return new Response(endpoint, response.statusCode(), contentType, (byte[]) body, null);
+  }
+
+  private static Kind classify(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof HttpConnectTimeoutException
+          || c instanceof ConnectException
+          || c instanceof NoRouteToHostException
+          || c instanceof UnknownHostException
+          || c instanceof UnresolvedAddressException
+          || c instanceof SSLHandshakeException) {
+        return Kind.NOT_SENT; // the request cannot have reached the server's handler
+      }
+    }
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof HttpTimeoutException) {
+        return Kind.TIMED_OUT;
+      }
+    }
+    return Kind.FAILED; // I/O failure after the request may have been sent
+  }
+}
