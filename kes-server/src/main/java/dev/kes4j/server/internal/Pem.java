@@ -39,9 +39,15 @@ import org.bouncycastle.util.io.pem.PemWriter;
  * Thread-safe; blocks on file I/O.
  */
 public final class Pem {
-  // not registered globally: only the PEM decryptors use it (PBES2 AES-CBC needs PKCS7Padding)
-  private static final java.security.Provider BC =
-      new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  /**
+   * Bouncy Castle's JCA provider, not registered globally: only the PEM decryptors use it (PBES2
+   * AES-CBC needs PKCS7Padding). Created on first use — building it loads ~500 classes, which
+   * {@code server --dev} (writing, never decrypting, PEM files) should not pay for at startup.
+   */
+  private static final class Bc {
+    static final java.security.Provider PROVIDER =
+        new org.bouncycastle.jce.provider.BouncyCastleProvider();
+  }
 
   private Pem() {}
 
@@ -124,7 +130,7 @@ public final class Pem {
           try {
             InputDecryptorProvider dec =
                 new JceOpenSSLPKCS8DecryptorProviderBuilder()
-                    .setProvider(BC)
+                    .setProvider(Bc.PROVIDER)
                     .build(password.toCharArray());
             return converter.getPrivateKey(enc.decryptPrivateKeyInfo(dec));
           } catch (OperatorCreationException | PKCSException e) {
@@ -135,7 +141,9 @@ public final class Pem {
           requirePassword(password);
           try {
             PEMDecryptorProvider dec =
-                new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password.toCharArray());
+                new JcePEMDecryptorProviderBuilder()
+                    .setProvider(Bc.PROVIDER)
+                    .build(password.toCharArray());
             return converter.getKeyPair(enc.decryptKeyPair(dec)).getPrivate();
           } catch (PEMException e) {
             throw new GeneralKeyException("cannot decrypt the private key (wrong tls.password?)");
