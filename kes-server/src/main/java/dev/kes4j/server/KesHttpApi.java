@@ -16,12 +16,15 @@ import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.policy.Decision;
 import dev.kes4j.policy.Identities;
 import dev.kes4j.policy.NameRules;
+import dev.kes4j.policy.PeerChainException;
 import dev.kes4j.policy.PolicySet;
 import dev.kes4j.server.internal.GoTime;
 import dev.kes4j.server.internal.Json;
 import dev.kes4j.server.internal.LogHub;
+import dev.kes4j.server.internal.RefusalLog;
 import dev.kes4j.server.internal.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
@@ -183,6 +186,7 @@ public final class KesHttpApi implements AutoCloseable {
   private final LogHub errorHub = new LogHub();
   private final ServerMetrics metrics;
   private final String commit;
+  private final RefusalLog refusals;
 
   private KesHttpApi(Builder b) {
     this.kes = b.kes;
@@ -208,6 +212,7 @@ public final class KesHttpApi implements AutoCloseable {
     // longest prefix first, as Go's ServeMux picks the most specific pattern
     prefixed.sort((x, y) -> Integer.compare(y.path().length(), x.path().length()));
     this.metrics = new ServerMetrics(kes.startTime());
+    this.refusals = new RefusalLog(REFUSAL_LOG_INTERVAL, clock::millis, this::logError);
   }
 
   private static KesConfig.ApiRoute override(
@@ -335,6 +340,30 @@ public final class KesHttpApi implements AutoCloseable {
     }
   }
 
+  /**
+   * The least time between two {@link #logRefusal refusal lines} with the same key: {@value
+   * #REFUSAL_LOG_SECONDS} seconds.
+   */
+  public static final long REFUSAL_LOG_SECONDS = 10;
+
+  private static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(REFUSAL_LOG_SECONDS);
+
+  /**
+   * Writes one line explaining why a client was refused to the {@link #logError error log}, at most
+   * once per {@value #REFUSAL_LOG_SECONDS} seconds per {@code key} (the next line after a quiet
+   * spell counts the suppressed ones). The API itself logs every refused request (no or unusable
+   * client certificate, identity without policy, denied by the policy); transports use this for
+   * failed TLS handshakes. Never blocks. Messages must not contain secrets.
+   *
+   * @param key what identifies repetitions, such as a reason plus an identity or address
+   * @param message the line
+   */
+  public void logRefusal(String key, String message) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(message, "message");
+    refusals.log(key, message);
+  }
+
   /** Ends all running log streams. The API still answers requests afterwards. */
   @Override
   public void close() {
@@ -457,11 +486,103 @@ public final class KesHttpApi implements AutoCloseable {
           return null;
         }
       default:
-        Identity id = identify(request);
-        if (!kes.authorize(id, path).allowed()) {
+        Identity id;
+        try {
+          id = identify(request);
+        } catch (PeerChainException e) {
+          refusedChain(request, path, e);
+          throw e;
+        }
+        Decision decision = kes.authorize(id, path);
+        if (!decision.allowed()) {
+          refusedByPolicy(request, path, id, decision);
           throw new NotAuthorizedException();
         }
         return id;
+    }
+  }
+
+  // issue 11: one clear, rate-limited line per refused client
+
+  private static String client(ApiRequest request) {
+    String a = request.remoteAddress();
+    return a == null || a.isEmpty() ? "client" : "client " + RefusalLog.clean(a);
+  }
+
+  private void refusedChain(ApiRequest request, String path, PeerChainException e) {
+    X509Certificate[] chain = request.peerCertificates().orElse(new X509Certificate[0]);
+    String who =
+        "refused "
+            + client(request)
+            + ": "
+            + request.method()
+            + " "
+            + RefusalLog.clean(path)
+            + ": ";
+    String address = request.remoteAddress();
+    switch (e.reason()) {
+      case NOT_TLS:
+        logRefusal("not-tls:" + address, who + "plain connection: KES requires TLS (use https://)");
+        break;
+      case NO_CERTIFICATE:
+        logRefusal(
+            "no-certificate:" + address,
+            who
+                + "no client certificate: configure the client with a certificate and key, or an"
+                + " API key");
+        break;
+      case ONLY_CA_CERTIFICATES:
+        logRefusal(
+            "only-ca:" + Identity.of(chain[0]).value(),
+            who
+                + "the client presented only CA certificates ("
+                + subjects(chain)
+                + "): KES ignores certificates with basicConstraints CA:TRUE when it identifies a"
+                + " client, and 'openssl req -x509' marks certificates as CA by default; issue a"
+                + " leaf certificate (kes4j identity new, or openssl with -addext"
+                + " basicConstraints=critical,CA:FALSE)");
+        break;
+      default:
+        logRefusal(
+            "many-leaves:" + address,
+            who
+                + "the client presented more than one non-CA certificate ("
+                + subjects(chain)
+                + "): KES needs exactly one leaf; send only the leaf (intermediates must be"
+                + " CA:TRUE)");
+    }
+  }
+
+  private static String subjects(X509Certificate[] chain) {
+    List<String> out = new ArrayList<>();
+    for (X509Certificate c : chain) {
+      out.add(
+          "'"
+              + RefusalLog.clean(c.getSubjectX500Principal().getName())
+              + "'"
+              + (c.getBasicConstraints() >= 0 ? " CA:TRUE" : " leaf"));
+    }
+    return String.join(", ", out);
+  }
+
+  private void refusedByPolicy(ApiRequest request, String path, Identity id, Decision d) {
+    String who = "refused " + client(request) + ": " + request.method() + " ";
+    if (d.reason() == Decision.Reason.NO_POLICY) {
+      List<String> policies = new ArrayList<>(kes.policies().policyNames());
+      Collections.sort(policies);
+      logRefusal(
+          "no-policy:" + id.value(),
+          who
+              + RefusalLog.clean(path)
+              + ": identity "
+              + id.value()
+              + " is not assigned to any policy (policies: "
+              + (policies.isEmpty() ? "none" : String.join(", ", policies))
+              + "); add it to the identities of one of them, or make it the admin");
+    } else {
+      logRefusal(
+          d.reason() + ":" + id.value() + ":" + d.policyName().orElse(""),
+          who + d.explain(id, path));
     }
   }
 

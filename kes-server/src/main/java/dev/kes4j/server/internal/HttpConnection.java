@@ -57,6 +57,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final byte[] TIMEOUT_BODY =
       "{\"message\":\"request timeout\"\n}".getBytes(StandardCharsets.UTF_8);
 
+  /** How long a request on a route without timeout (or an unknown path) may take to arrive. */
+  private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+
   /** What every connection shares. */
   public record Shared(
       KesHttpApi api,
@@ -103,6 +106,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private ByteBuf body;
   private long bodyLimit;
   private long received;
+  // hardening: a request (body included) must arrive within its route's timeout (slow-loris bodies)
+  private ScheduledFuture<?> readTimeout;
 
   // requests read but not yet answered, in order
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -145,7 +150,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       if (e.isSuccess()) {
         peerChain = peerChain(ctx);
       } else {
-        shared.api().logError("http: TLS handshake error from " + remoteAddress + ": " + e.cause());
+        // issue 11: say why (rate-limited per reason and client)
+        TlsDiagnostics.Refusal r = TlsDiagnostics.handshakeFailure(remoteAddress, e.cause());
+        shared.api().logRefusal(r.key(), r.message());
         shared.onHandshakeFailure().run();
         ctx.close();
       }
@@ -212,6 +219,42 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     bodyLimit = route == null ? 0 : route.maxBody();
     received = 0;
     body = null;
+    Duration limit =
+        route == null || route.timeout().isZero() ? DEFAULT_READ_TIMEOUT : route.timeout();
+    readTimeout =
+        ctx.executor()
+            .schedule(() -> readTimedOut(ctx, req), limit.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The request did not arrive completely within its route's timeout (a slow-loris body): answer
+   * 408 (the client was too slow; if no earlier response is pending) and close the connection.
+   */
+  private void readTimedOut(ChannelHandlerContext ctx, HttpRequest req) {
+    if (head != req) {
+      return; // read completely in the meantime
+    }
+    head = null;
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    shared
+        .api()
+        .logError("http: reading " + req.method().name() + " request body timed out; closing");
+    if (busy || !queue.isEmpty()) {
+      ctx.close(); // an earlier response is still pending: it must not be overtaken
+      return;
+    }
+    FullHttpResponse r =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_TIMEOUT,
+            Unpooled.wrappedBuffer(TIMEOUT_BODY));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, TIMEOUT_BODY.length);
+    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void appendContent(ByteBuf content) {
@@ -235,6 +278,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private void finishRequest(ChannelHandlerContext ctx) {
     HttpRequest req = head;
     head = null;
+    if (readTimeout != null) {
+      readTimeout.cancel(false);
+      readTimeout = null;
+    }
     QueryStringDecoder q = new QueryStringDecoder(req.uri());
     ApiRequest.Builder b = ApiRequest.builder(req.method().name(), q.path()).query(q.rawQuery());
     if (peerChain != null) {
@@ -437,6 +484,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (readTimeout != null) {
+      readTimeout.cancel(false);
+      readTimeout = null;
+    }
     if (body != null) {
       body.release();
       body = null;

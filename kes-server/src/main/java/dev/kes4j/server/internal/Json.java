@@ -68,6 +68,10 @@ public final class Json {
       if (!(v instanceof String s)) {
         throw new DecodeException("field '" + name + "' is not a string");
       }
+      if (s.length() % 4 != 0) {
+        // Go's StdEncoding requires the padding that the JDK's decoder lets pass
+        throw new DecodeException("field '" + name + "' is not padded base64");
+      }
       try {
         return Base64.getDecoder().decode(s);
       } catch (IllegalArgumentException e) {

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -48,16 +49,19 @@ public final class TlsContexts {
       boolean requireCertificate,
       boolean preferOpenSsl) {
     boolean openSsl = preferOpenSsl && OpenSsl.isAvailable();
-    TrustManagerFactory tmf =
-        verify ? verifyingTrust(cas, systemRoots) : InsecureTrustManagerFactory.INSTANCE;
     try {
-      SslContext ctx =
+      SslContextBuilder b =
           SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
               .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)
               .protocols("TLSv1.3", "TLSv1.2")
-              .clientAuth(requireCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL)
-              .trustManager(tmf)
-              .build();
+              .clientAuth(requireCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+      if (verify) {
+        // issue 11: a chain that does not verify is logged with its issuer and the expected CAs
+        b.trustManager(verifyingTrust(cas, systemRoots));
+      } else {
+        b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+      }
+      SslContext ctx = b.build();
       String name = openSsl ? "OpenSSL (" + OpenSsl.versionString() + ")" : "JDK";
       return new Result(ctx, name);
     } catch (SSLException | IllegalArgumentException e) {
@@ -66,8 +70,7 @@ public final class TlsContexts {
     }
   }
 
-  private static TrustManagerFactory verifyingTrust(
-      List<X509Certificate> cas, boolean systemRoots) {
+  private static TrustManager verifyingTrust(List<X509Certificate> cas, boolean systemRoots) {
     try {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
@@ -84,13 +87,19 @@ public final class TlsContexts {
           }
         }
       }
+      int roots = i;
       for (X509Certificate c : cas) {
         ks.setCertificateEntry("ca-" + i++, c);
       }
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
-      return tmf;
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509ExtendedTrustManager x) {
+          return new TlsDiagnostics.Verifying(x, cas, roots);
+        }
+      }
+      throw new KesConfigException("tls: the JDK offers no X.509 trust manager");
     } catch (GeneralSecurityException | IOException e) {
       throw new KesConfigException("tls: cannot build the client CA trust store: " + e, e);
     }

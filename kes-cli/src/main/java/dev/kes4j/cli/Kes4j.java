@@ -1,8 +1,13 @@
-package dev.kes4j.server.cli;
+package dev.kes4j.cli;
 
 import dev.kes4j.api.Identity;
-import dev.kes4j.api.KesException;
 import dev.kes4j.api.spi.KeyStores;
+import dev.kes4j.cli.internal.CertReport;
+import dev.kes4j.cli.internal.Commands;
+import dev.kes4j.cli.internal.Doctor;
+import dev.kes4j.cli.internal.Exit;
+import dev.kes4j.cli.internal.Io;
+import dev.kes4j.cli.internal.KeyCommands;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.policy.ApiKey;
@@ -11,7 +16,6 @@ import dev.kes4j.server.internal.ConfigServer;
 import dev.kes4j.server.internal.DevServer;
 import dev.kes4j.server.internal.Pem;
 import dev.kes4j.server.internal.Pki;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -36,16 +41,39 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * The {@code kes4j} command line: {@code server} (a KES config, or {@code --dev}) and {@code
- * identity new|of}, with KES's flags. Exit codes: 0 success, 1 runtime or configuration error, 2
- * usage error.
+ * The {@code kes4j} command line: {@code server} (a KES config, or {@code --dev}), {@code identity
+ * new|of|info}, the client commands {@code key create|import|ls|info|rm|dek|encrypt|decrypt},
+ * {@code status}, {@code log}, {@code policy ls|info|show}, and {@code doctor}, with KES's flags
+ * and environment variables (spec §10).
+ *
+ * <p>Exit codes, which scripts may rely on: 0 success; 1 server, operation or configuration error;
+ * 2 usage error (bad flags, missing credentials); 3 not found (key, policy, identity); 4 not
+ * authorized (403); 5 server unreachable (DNS, TCP or TLS, such as an untrusted server
+ * certificate). {@code doctor} exits 0 only when every step passes, 1 otherwise.
+ *
+ * <p>Not thread-safe: one invocation at a time per {@link CommandLine}; {@link #run} builds a new
+ * one each time.
  */
 @Command(
     name = "kes4j",
     mixinStandardHelpOptions = true,
     versionProvider = Kes4j.Version.class,
     description = "kes4j: a KES-compatible key encryption service.",
-    subcommands = {Kes4j.Server.class, Kes4j.IdentityCommand.class})
+    footer = {
+      "",
+      "Client commands read $MINIO_KES_SERVER / $KES_SERVER / $MINIO_KMS_KES_ENDPOINT,"
+          + " $KES_API_KEY (or $KES_CLIENT_KEY and $KES_CLIENT_CERT) unless flags are given.",
+      Exit.HELP
+    },
+    subcommands = {
+      Kes4j.Server.class,
+      Kes4j.IdentityCommand.class,
+      KeyCommands.Key.class,
+      Commands.Policy.class,
+      Commands.Status.class,
+      Commands.Log.class,
+      Doctor.class
+    })
 public final class Kes4j implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -79,36 +107,52 @@ public final class Kes4j implements Callable<Integer> {
    * @return the exit code
    */
   public static int run(PrintStream out, PrintStream err, String... args) {
-    CommandLine cl = commandLine(out, err);
+    return run(out, err, System.in, System.getenv(), args);
+  }
+
+  /**
+   * Runs the CLI without exiting, with the given standard input and environment variables instead
+   * of the process's (for tests and embedding).
+   *
+   * @return the exit code, or {@link #RUNNING} for a started server
+   */
+  public static int run(
+      PrintStream out, PrintStream err, InputStream in, Map<String, String> env, String... args) {
+    java.io.PrintWriter o = new java.io.PrintWriter(out, true);
+    java.io.PrintWriter e = new java.io.PrintWriter(err, true);
+    CommandLine cl = commandLine(new Io(o, e, in, env));
     return cl.execute(args);
   }
 
-  static CommandLine commandLine(PrintStream out, PrintStream err) {
-    CommandLine cl = new CommandLine(new Kes4j());
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
+  static CommandLine commandLine(Io io) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> cls) throws Exception {
+            K k = defaults.create(cls);
+            if (k instanceof Io.Aware a) {
+              a.io(io);
+            }
+            return k;
+          }
+        };
+    CommandLine cl = new CommandLine(new Kes4j(), factory);
+    cl.setOut(io.out());
+    cl.setErr(io.err());
     cl.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("kes4j: error: " + message(e));
-          return 1;
+        (ex, commandLine, parseResult) -> {
+          commandLine.getErr().println("kes4j: error: " + Exit.message(ex));
+          commandLine.getErr().flush();
+          return Exit.of(ex);
         });
     return cl;
-  }
-
-  private static String message(Throwable e) {
-    if (e instanceof KesException || e instanceof IllegalArgumentException) {
-      return e.getMessage();
-    }
-    if (e instanceof IOException) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-    return e.toString();
   }
 
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
-    return 2;
+    return Exit.USAGE;
   }
 
   /** Reports kes4j's version. */
@@ -294,7 +338,7 @@ public final class Kes4j implements Callable<Integer> {
       name = "identity",
       mixinStandardHelpOptions = true,
       description = "Create identities and compute the identity of certificates and API keys.",
-      subcommands = {IdentityNew.class, IdentityOf.class})
+      subcommands = {IdentityNew.class, IdentityOf.class, Commands.IdentityInfoCommand.class})
   static final class IdentityCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -411,41 +455,113 @@ public final class Kes4j implements Callable<Integer> {
   @Command(
       name = "of",
       mixinStandardHelpOptions = true,
-      description = "Print the identity of a certificate (PEM file or stdin) or an API key.")
-  static final class IdentityOf implements Callable<Integer> {
+      description = {
+        "Print the identity of a certificate (PEM file or stdin) or an API key, and whether KES"
+            + " would accept the certificate as a client identity (leaf or CA, key type, expiry).",
+        "Exits 1 if KES would refuse the certificate."
+      })
+  static final class IdentityOf implements Callable<Integer>, Io.Aware {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Parameters(arity = "0..1", paramLabel = "CERT|API-KEY")
     String input;
 
-    InputStream stdin = System.in;
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "Print only the identity (as kes identity of).")
+    boolean quiet;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    private Io io;
+
+    @Override
+    public void io(Io io) {
+      this.io = io;
+    }
 
     @Override
     public Integer call() throws Exception {
       java.io.PrintWriter out = spec.commandLine().getOut();
       String text;
       if (input == null || input.equals("-")) {
-        text = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+        text = new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
       } else if (input.startsWith(ApiKey.PREFIX)) {
-        out.println(ApiKey.parse(input.trim()).identity().value());
-        out.flush();
-        return 0;
+        text = input;
       } else {
         text = Files.readString(Path.of(input), StandardCharsets.UTF_8);
       }
       String t = text.trim();
       if (t.startsWith(ApiKey.PREFIX)) {
-        out.println(ApiKey.parse(t).identity().value());
+        String id = ApiKey.parse(t).identity().value();
+        if (json) {
+          com.fasterxml.jackson.databind.node.ObjectNode o = dev.kes4j.cli.internal.Out.object();
+          o.put("identity", id);
+          o.put("accepted", true);
+          o.put("type", "API key (Ed25519)");
+          dev.kes4j.cli.internal.Out.json(out, o);
+        } else if (quiet) {
+          out.println(id);
+        } else {
+          out.println("Identity   " + id);
+          out.println(
+              "Type       API key (Ed25519); clients present it as a self-signed certificate");
+          out.println(
+              "KES        accepted by servers that do not verify client certificates (tls.auth off)");
+        }
         out.flush();
-        return 0;
+        return Exit.OK;
       }
       List<X509Certificate> certs = Pem.parseCertificates(t);
       if (certs.isEmpty()) {
         throw new IllegalArgumentException("no PEM certificate or API key found");
       }
-      out.println(Identity.of(certs.get(0)).value());
+      CertReport r = CertReport.of(certs, Instant.now());
+      if (json) {
+        com.fasterxml.jackson.databind.node.ObjectNode o = dev.kes4j.cli.internal.Out.object();
+        o.put("identity", r.identity());
+        o.put("accepted", r.accepted());
+        o.put("verdict", r.verdict());
+        o.set("warnings", dev.kes4j.cli.internal.Out.strings(r.warnings()));
+        com.fasterxml.jackson.databind.node.ArrayNode a = dev.kes4j.cli.internal.Out.array();
+        for (CertReport.Cert c : r.certificates()) {
+          com.fasterxml.jackson.databind.node.ObjectNode co = a.addObject();
+          co.put("subject", c.subject());
+          co.put("issuer", c.issuer());
+          co.put("ca", c.ca());
+          co.put("key_type", c.keyType());
+          co.put("not_before", c.notBefore().toString());
+          co.put("not_after", c.notAfter().toString());
+          co.put("client_auth", c.clientAuth());
+        }
+        o.set("certificates", a);
+        dev.kes4j.cli.internal.Out.json(out, o);
+      } else if (quiet) {
+        out.println(r.identity());
+      } else {
+        out.println("Identity   " + r.identity());
+        int n = 0;
+        for (CertReport.Cert c : r.certificates()) {
+          n++;
+          String prefix = r.certificates().size() == 1 ? "" : "#" + n + " ";
+          out.println(prefix + "Subject    " + c.subject());
+          out.println(
+              prefix
+                  + "Issuer     "
+                  + c.issuer()
+                  + (c.issuer().equals(c.subject()) ? " (self-signed)" : ""));
+          out.println(prefix + "Kind       " + (c.ca() ? "CA certificate (CA:TRUE)" : "leaf"));
+          out.println(prefix + "Key        " + c.keyType());
+          out.println(prefix + "Valid      " + c.notBefore() + " .. " + c.notAfter());
+        }
+        out.println("KES        " + r.verdict());
+        for (String w : r.warnings()) {
+          out.println("Warning    " + w);
+        }
+      }
       out.flush();
-      return 0;
+      return r.accepted() ? Exit.OK : Exit.ERROR;
     }
   }
 
@@ -454,9 +570,11 @@ public final class Kes4j implements Callable<Integer> {
   /**
    * Parses a Go duration such as {@code 720h} or {@code 1h30m}.
    *
+   * @param text the duration
+   * @return the duration, positive
    * @throws IllegalArgumentException if it is not one
    */
-  static Duration parseDuration(String text) {
+  public static Duration parseDuration(String text) {
     String s = text.trim();
     if (s.isEmpty()) {
       throw new IllegalArgumentException("invalid duration ''");

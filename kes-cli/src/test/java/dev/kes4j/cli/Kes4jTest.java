@@ -1,4 +1,4 @@
-package dev.kes4j.server.cli;
+package dev.kes4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,8 +103,11 @@ class Kes4jTest {
       assertThat(m.find()).isTrue();
       String identity = ApiKey.parse(m.group(1)).identity().value();
       assertThat(r.out()).contains(identity);
-      Result of = run("identity", "of", m.group(1));
+      Result of = run("identity", "of", "-q", m.group(1));
       assertThat(of.out().trim()).isEqualTo(identity);
+      assertThat(run("identity", "of", m.group(1)).out())
+          .contains("Identity   " + identity)
+          .contains("API key");
     }
 
     @Test
@@ -129,13 +132,13 @@ class Kes4jTest {
       assertThat(r.code()).as(r.err()).isZero();
       String identity = Identity.of(Pem.readCertificates(cert).get(0)).value();
       assertThat(r.out()).contains(identity);
-      assertThat(run("identity", "of", cert.toString()).out().trim()).isEqualTo(identity);
+      assertThat(run("identity", "of", "-q", cert.toString()).out().trim()).isEqualTo(identity);
       // the key file is a PKCS#8 Ed25519 key whose API key has the same identity
       assertThat(ApiKey.fromPem(Files.readString(key)).identity().value()).isEqualTo(identity);
       InputStream stdin = System.in;
       try {
         System.setIn(new ByteArrayInputStream(Files.readAllBytes(cert)));
-        assertThat(run("identity", "of").out().trim()).isEqualTo(identity);
+        assertThat(run("identity", "of", "--quiet").out().trim()).isEqualTo(identity);
       } finally {
         System.setIn(stdin);
       }
@@ -155,6 +158,70 @@ class Kes4jTest {
                   .code())
           .isZero();
       assertThat(Pem.readCertificates(cert).get(0).getPublicKey().getAlgorithm()).isEqualTo("EC");
+    }
+  }
+
+  @Nested
+  class IdentityOfReport {
+    @Test
+    void leafIsAcceptedWithItsDetails() throws Exception {
+      Path key = dir.resolve("leaf.key");
+      Path cert = dir.resolve("leaf.cert");
+      run("identity", "new", "--ecdsa", "--key", key.toString(), "--cert", cert.toString(), "me");
+      String identity = Identity.of(Pem.readCertificates(cert).get(0)).value();
+      Result r = run("identity", "of", cert.toString());
+      assertThat(r.code()).isZero();
+      assertThat(r.out())
+          .contains("Identity   " + identity)
+          .contains("Subject    CN=me")
+          .contains("(self-signed)")
+          .contains("Kind       leaf")
+          .contains("Key        ECDSA P-256")
+          .contains("KES        accepted");
+      // the private key never shows
+      assertThat(r.out()).doesNotContain(Files.readString(key).lines().skip(1).findFirst().get());
+    }
+
+    @Test
+    void caCertificateIsRefusedWithTheOpensslHint() throws Exception {
+      Pki.Issued ca =
+          Pki.issue(
+              Pki.keyPair(Pki.Algorithm.ECDSA_P256),
+              "openssl-made",
+              Pki.Usage.CA,
+              List.of(),
+              List.of(),
+              Duration.ofDays(1),
+              null);
+      Path cert = dir.resolve("ca.cert");
+      Files.writeString(cert, Pem.encode(ca.certificate()));
+      Result r = run("identity", "of", cert.toString());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.out())
+          .contains("Kind       CA certificate (CA:TRUE)")
+          .contains("KES        refused: it is a CA certificate")
+          .contains("'openssl req -x509' marks certificates as CA by default");
+      Result json = run("identity", "of", "--json", cert.toString());
+      assertThat(json.out()).contains("\"accepted\":false").contains("\"ca\":true");
+    }
+
+    @Test
+    void expiredCertificateIsAcceptedWithAWarning() throws Exception {
+      Pki.Issued old =
+          Pki.issue(
+              Pki.keyPair(Pki.Algorithm.ED25519),
+              "old",
+              Pki.Usage.CLIENT,
+              List.of(),
+              List.of(),
+              Duration.ofSeconds(1),
+              null);
+      Path cert = dir.resolve("old.cert");
+      Files.writeString(cert, Pem.encode(old.certificate()));
+      Thread.sleep(1100);
+      Result r = run("identity", "of", cert.toString());
+      assertThat(r.code()).isZero();
+      assertThat(r.out()).contains("Warning    expired on").contains("tls.auth off");
     }
   }
 
@@ -201,7 +268,7 @@ class Kes4jTest {
       Path appKey = dir.resolve("app.key");
       Path appCert = dir.resolve("app.cert");
       run("identity", "new", "--key", appKey.toString(), "--cert", appCert.toString(), "app");
-      String app = run("identity", "of", appCert.toString()).out().trim();
+      String app = run("identity", "of", "-q", appCert.toString()).out().trim();
       String guide =
           Files.readString(Path.of("src/test/resources/minio-gcp-guide-mem.yaml"))
               .replace("${MINIO_KES_IDENTITY}", app)

@@ -1,0 +1,31 @@
+package dev.kes4j.cli.internal;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Where a command writes and reads, and the environment it takes defaults from; injected by the
+ * command factory so that tests run commands in-process. Immutable.
+ *
+ * @param out standard output
+ * @param err standard error
+ * @param in standard input
+ * @param env the environment variables (spec §10)
+ */
+public record Io(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
+  /** Validates and copies. */
+  public Io {
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(err, "err");
+    Objects.requireNonNull(in, "in");
+    env = Map.copyOf(env);
+  }
+
+  /** A command that wants the {@link Io}; the factory calls {@link #io(Io)} after creating it. */
+  public interface Aware {
+    /** Receives the streams and environment. */
+    void io(Io io);
+  }
+}
