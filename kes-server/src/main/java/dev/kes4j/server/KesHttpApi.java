@@ -1120,7 +1120,16 @@ public final class KesHttpApi implements AutoCloseable {
     }
     InputStream in = req.body();
     try {
-      byte[] body = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+      byte[] body;
+      if (declared >= 0) {
+        // sized exactly: InputStream.readNBytes(limit) would allocate and zero 16 KiB per request
+        body = new byte[(int) declared];
+        if (in.readNBytes(body, 0, body.length) < body.length) {
+          throw new BodyTooLarge(); // the client sent less than it declared: unreadable
+        }
+      } else {
+        body = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
+      }
       if (in.read() >= 0) {
         throw new BodyTooLarge();
       }

@@ -428,7 +428,21 @@ public final class Json {
 
     /** Appends a member whose value is the std base64 (with padding) of {@code value}. */
     public ObjectWriter base64(String name, byte[] value) {
-      return field(name, Base64.getEncoder().encodeToString(value));
+      if (!first) {
+        sb.append(',');
+      }
+      first = false;
+      quote(name);
+      // the base64 alphabet (A-Z a-z 0-9 + / =) never needs escaping: append as is
+      return append(sb.append(":\""), Base64.getEncoder().encode(value));
+    }
+
+    private ObjectWriter append(StringBuilder out, byte[] ascii) {
+      for (byte b : ascii) {
+        out.append((char) b);
+      }
+      out.append('"');
+      return this;
     }
 
     private void quote(String s) {
