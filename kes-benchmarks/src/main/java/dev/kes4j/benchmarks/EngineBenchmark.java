@@ -3,10 +3,13 @@ package dev.kes4j.benchmarks;
 import dev.kes4j.api.CiphertextFormat;
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.KeyAlgorithm;
+import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.core.Kes;
 import dev.kes4j.crypto.KeyBlobFormat;
 import dev.kes4j.crypto.KeyBlobs;
 import dev.kes4j.crypto.KeyVersion;
+import dev.kes4j.keystore.gcp.GcpSecretManagerKeyStore;
+import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.policy.Decision;
 import dev.kes4j.policy.PolicyMatching;
@@ -30,8 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine's hot paths on a warm cache over the in-memory store: {@code generateKey} and {@code
- * decrypt} (what MinIO calls per object), a policy check, and stored-key parsing.
+ * The engine's hot paths on a warm cache over the in-memory store and over the GCP store on the
+ * loopback Secret Manager fake: {@code generateKey} and {@code decrypt} (what MinIO calls per
+ * object), a policy check, and stored-key parsing. A warm cache never calls the store, so the two
+ * stores should measure alike; a difference would show work that leaks onto the hot path.
  *
  * <p>Run: {@code java -jar kes-benchmarks/target/benchmarks.jar EngineBenchmark}.
  */
@@ -48,13 +53,29 @@ public class EngineBenchmark {
     @Param({"JSON", "BINARY"})
     public CiphertextFormat format;
 
+    /** {@code mem}, or {@code gcp}: the GCP store on the loopback Secret Manager fake. */
+    @Param({"mem", "gcp"})
+    public String store;
+
+    FakeSecretManager fake;
     Kes kes;
     byte[] context = "{\"bucket/object\":\"\"}".getBytes(StandardCharsets.UTF_8);
     byte[][] ciphertexts = new byte[256][];
 
     @Setup(Level.Trial)
     public void setUp() {
-      kes = Kes.builder().keyStore(new MemKeyStore()).ciphertextFormat(format).build();
+      KeyStore keyStore;
+      if (store.equals("gcp")) {
+        fake = new FakeSecretManager().start();
+        keyStore =
+            GcpSecretManagerKeyStore.builder()
+                .projectId(fake.projectId())
+                .endpoint(fake.endpoint())
+                .build();
+      } else {
+        keyStore = new MemKeyStore();
+      }
+      kes = Kes.builder().keyStore(keyStore).ciphertextFormat(format).build();
       kes.createKey("bench-key");
       for (int i = 0; i < ciphertexts.length; i++) {
         ciphertexts[i] = kes.generateKey("bench-key", context).ciphertext();
@@ -64,6 +85,9 @@ public class EngineBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
       kes.close();
+      if (fake != null) {
+        fake.close();
+      }
     }
   }
 

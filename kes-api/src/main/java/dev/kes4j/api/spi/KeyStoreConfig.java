@@ -85,6 +85,25 @@ public final class KeyStoreConfig {
     return values.keySet();
   }
 
+  /**
+   * Checks that this section holds no settings other than {@code allowed}.
+   *
+   * @throws KesConfigException {@code <path>.<key>: unknown setting (allowed: …)} for the first
+   *     setting that is not allowed
+   */
+  public void requireOnly(String... allowed) {
+    List<String> known = List.of(allowed);
+    for (String key : values.keySet()) {
+      if (!known.contains(key)) {
+        throw new KesConfigException(
+            join(path, key)
+                + ": unknown setting (allowed: "
+                + (known.isEmpty() ? "none" : String.join(", ", known))
+                + ")");
+      }
+    }
+  }
+
   /** Whether {@code key} is present (even with an empty value). */
   public boolean has(String key) {
     return values.containsKey(key);

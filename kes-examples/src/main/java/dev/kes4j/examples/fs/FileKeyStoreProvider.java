@@ -49,17 +49,15 @@ public final class FileKeyStoreProvider implements KeyStoreProvider {
   @Override
   public KeyStore open(KeyStoreConfig config) {
     Objects.requireNonNull(config, "config");
-    String where = config.path().isEmpty() ? "" : config.path() + ".";
-    for (String key : config.keys()) {
-      if (!key.equals("path")) {
-        throw new KesConfigException(where + key + ": unknown setting (the fs key store has path)");
-      }
-    }
+    config.requireOnly("path");
     String path = config.requireString("path");
     try {
       return FileKeyStore.open(Path.of(path));
     } catch (InvalidPathException e) {
-      throw new KesConfigException(where + "path: invalid path: " + e.getReason());
+      throw new KesConfigException(
+          (config.path().isEmpty() ? "" : config.path() + ".")
+              + "path: invalid path: "
+              + e.getReason());
     }
   }
 

@@ -44,10 +44,7 @@ public final class MemKeyStoreProvider implements KeyStoreProvider {
   @Override
   public KeyStore open(KeyStoreConfig config) {
     Objects.requireNonNull(config, "config");
-    for (String key : config.keys()) {
-      String where = config.path().isEmpty() ? key : config.path() + "." + key;
-      throw new KesConfigException(where + ": unknown setting (the mem key store has no settings)");
-    }
+    config.requireOnly(); // the mem key store has no settings
     return new MemKeyStore();
   }
 
