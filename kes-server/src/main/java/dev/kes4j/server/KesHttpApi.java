@@ -874,11 +874,7 @@ public final class KesHttpApi implements AutoCloseable {
   private ApiResponse generate(Route route, ApiRequest req, Identity id, String name) {
     byte[] context = new byte[0];
     if (req.contentLength() != 0) { // spec §1.4: body parsed only if there is one
-      try {
-        context = Json.object(readBody(req, route.maxBody())).bytes("context");
-      } catch (Json.DecodeException | BodyTooLarge e) {
-        throw invalidBody();
-      }
+      context = decodeBody(route, req, f -> f.bytes("context"));
     }
     DataKey dek = engine(id, req).generateKey(name, context);
     byte[] plaintext = dek.plaintext();
@@ -896,17 +892,11 @@ public final class KesHttpApi implements AutoCloseable {
   }
 
   private ApiResponse encrypt(Route route, ApiRequest req, Identity id, String name) {
-    byte[] plaintext;
-    byte[] context;
+    byte[][] in =
+        decodeBody(route, req, f -> new byte[][] {f.bytes("plaintext"), f.bytes("context")});
+    byte[] plaintext = in[0];
     try {
-      Json.Fields f = Json.object(readBody(req, route.maxBody()));
-      plaintext = f.bytes("plaintext");
-      context = f.bytes("context");
-    } catch (Json.DecodeException | BodyTooLarge e) {
-      throw invalidBody();
-    }
-    try {
-      byte[] ct = engine(id, req).encrypt(name, plaintext, context);
+      byte[] ct = engine(id, req).encrypt(name, plaintext, in[1]);
       return json("{\"ciphertext\":\"" + Base64.getEncoder().encodeToString(ct) + "\"}");
     } finally {
       Arrays.fill(plaintext, (byte) 0);
@@ -914,16 +904,9 @@ public final class KesHttpApi implements AutoCloseable {
   }
 
   private ApiResponse decrypt(Route route, ApiRequest req, Identity id, String name) {
-    byte[] ciphertext;
-    byte[] context;
-    try {
-      Json.Fields f = Json.object(readBody(req, route.maxBody()));
-      ciphertext = f.bytes("ciphertext");
-      context = f.bytes("context");
-    } catch (Json.DecodeException | BodyTooLarge e) {
-      throw invalidBody();
-    }
-    byte[] plaintext = engine(id, req).decrypt(name, ciphertext, context);
+    byte[][] in =
+        decodeBody(route, req, f -> new byte[][] {f.bytes("ciphertext"), f.bytes("context")});
+    byte[] plaintext = engine(id, req).decrypt(name, in[0], in[1]);
     try {
       return json("{\"plaintext\":\"" + Base64.getEncoder().encodeToString(plaintext) + "\"}");
     } finally {
@@ -932,12 +915,7 @@ public final class KesHttpApi implements AutoCloseable {
   }
 
   private ApiResponse hmac(Route route, ApiRequest req, Identity id, String name) {
-    byte[] message;
-    try {
-      message = Json.object(readBody(req, route.maxBody())).bytes("message");
-    } catch (Json.DecodeException | BodyTooLarge e) {
-      throw invalidBody();
-    }
+    byte[] message = decodeBody(route, req, f -> f.bytes("message"));
     byte[] mac = engine(id, req).hmac(name, message);
     return json("{\"hmac\":\"" + Base64.getEncoder().encodeToString(mac) + "\"}");
   }
@@ -1110,6 +1088,26 @@ public final class KesHttpApi implements AutoCloseable {
 
     BodyTooLarge() {
       super("request body too large", null, false, false);
+    }
+  }
+
+  /** Decodes one JSON object body; its {@code DecodeException} means "invalid request body". */
+  @FunctionalInterface
+  private interface BodyDecoder<T> {
+    T decode(Json.Fields body) throws Json.DecodeException;
+  }
+
+  /**
+   * Reads the request's JSON object body within the route's limit and decodes it.
+   *
+   * @throws KesException 400 {@code invalid request body} if it is too large, not a JSON object, or
+   *     a member has the wrong type or bad base64
+   */
+  private static <T> T decodeBody(Route route, ApiRequest req, BodyDecoder<T> decoder) {
+    try {
+      return decoder.decode(Json.object(readBody(req, route.maxBody())));
+    } catch (Json.DecodeException | BodyTooLarge e) {
+      throw invalidBody();
     }
   }
 
