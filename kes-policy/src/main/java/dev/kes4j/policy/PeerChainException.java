@@ -3,11 +3,11 @@ package dev.kes4j.policy;
 import dev.kes4j.api.KesException;
 
 /**
- * The TLS peer did not present exactly one client (non-CA) certificate, or the connection is not
- * TLS (HTTP 400, spec §2.1). The message is KES's exact text and is what a client sees; {@link
- * #reason()} tells the cases apart for server-side logs, where KES's messages do not (no
- * certificate at all and only CA certificates both read {@value
- * Identities#CLIENT_CERTIFICATE_REQUIRED}).
+ * The TLS peer's chain yields no identity: no certificate, a CA first certificate, a later
+ * certificate that is not a CA, or no TLS at all (HTTP 400, spec §2.1; see {@link Identities}). The
+ * message is KES's exact text and is what a client sees; {@link #reason()} tells the cases apart
+ * for server-side logs, where KES's messages do not (no certificate at all and a CA certificate
+ * both read {@value Identities#CLIENT_CERTIFICATE_REQUIRED}).
  *
  * <p>Immutable and thread-safe.
  */
@@ -21,12 +21,13 @@ public final class PeerChainException extends KesException {
     /** The peer sent no certificate at all: {@value Identities#CLIENT_CERTIFICATE_REQUIRED}. */
     NO_CERTIFICATE,
     /**
-     * The peer sent only CA certificates (basicConstraints cA=true), which KES skips: {@value
+     * The peer's first certificate — the one whose key signed the handshake — is a CA
+     * (basicConstraints cA=true), which is never an identity: {@value
      * Identities#CLIENT_CERTIFICATE_REQUIRED}.
      */
-    ONLY_CA_CERTIFICATES,
+    CA_CERTIFICATE,
     /**
-     * The peer sent more than one non-CA certificate: {@value
+     * A certificate after the first is not a CA either: {@value
      * Identities#MORE_THAN_ONE_CERTIFICATE}.
      */
     MORE_THAN_ONE_CERTIFICATE
@@ -64,7 +65,7 @@ public final class PeerChainException extends KesException {
 
   /**
    * A one-line description for server logs, such as {@code tls: client certificate is required
-   * (peer sent 2 certificates, all CA)}. Not for clients: send {@link #getMessage()}.
+   * (peer's first of 2 certificate(s) is a CA)}. Not for clients: send {@link #getMessage()}.
    */
   public String diagnostic() {
     switch (reason) {
@@ -72,10 +73,10 @@ public final class PeerChainException extends KesException {
         return getMessage() + " (plain connection)";
       case NO_CERTIFICATE:
         return getMessage() + " (peer sent no certificate)";
-      case ONLY_CA_CERTIFICATES:
-        return getMessage() + " (peer sent " + certificates + " certificate(s), all CA)";
+      case CA_CERTIFICATE:
+        return getMessage() + " (peer's first of " + certificates + " certificate(s) is a CA)";
       default:
-        return getMessage() + " (peer sent " + certificates + " certificates)";
+        return getMessage() + " (peer sent " + certificates + " certificates, several not CA)";
     }
   }
 }

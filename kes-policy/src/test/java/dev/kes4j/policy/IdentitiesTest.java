@@ -106,9 +106,7 @@ class IdentitiesTest {
       return Stream.of(
           Arguments.of("leaf", new X509Certificate[] {leaf}, id),
           Arguments.of("leaf, ca", new X509Certificate[] {leaf, ca}, id),
-          Arguments.of("ca, leaf", new X509Certificate[] {ca, leaf}, id),
           Arguments.of("leaf, ca, root", new X509Certificate[] {leaf, ca, ca2}, id),
-          Arguments.of("ca, root, leaf", new X509Certificate[] {ca, ca2, leaf}, id),
           Arguments.of(
               "no basicConstraints",
               new X509Certificate[] {TestCerts.leafWithoutBasicConstraints(leafKey, "x")},
@@ -119,9 +117,9 @@ class IdentitiesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("accepted")
-    void oneLeafAmongCas(String name, X509Certificate[] chain, Identity expected) {
+    void firstCertificateIsTheIdentity(String name, X509Certificate[] chain, Identity expected) {
       assertThat(Identities.fromPeerChain(chain)).isEqualTo(expected);
-      assertThat(Identities.leafOf(chain).getBasicConstraints()).isEqualTo(-1);
+      assertThat(Identities.leafOf(chain)).isSameAs(chain[0]);
     }
 
     Stream<Arguments> rejected() {
@@ -141,15 +139,28 @@ class IdentitiesTest {
           Arguments.of(
               "one ca",
               new X509Certificate[] {ca},
-              PeerChainException.Reason.ONLY_CA_CERTIFICATES,
+              PeerChainException.Reason.CA_CERTIFICATE,
               "tls: client certificate is required",
               1),
           Arguments.of(
               "two cas",
               new X509Certificate[] {ca, ca2},
-              PeerChainException.Reason.ONLY_CA_CERTIFICATES,
+              PeerChainException.Reason.CA_CERTIFICATE,
               "tls: client certificate is required",
               2),
+          // spec §2.1 "don't mirror": Go KES skips the CA and identifies these as the leaf
+          Arguments.of(
+              "ca, leaf (the impersonation chain)",
+              new X509Certificate[] {ca, leaf},
+              PeerChainException.Reason.CA_CERTIFICATE,
+              "tls: client certificate is required",
+              2),
+          Arguments.of(
+              "ca, root, leaf",
+              new X509Certificate[] {ca, ca2, leaf},
+              PeerChainException.Reason.CA_CERTIFICATE,
+              "tls: client certificate is required",
+              3),
           Arguments.of(
               "two leaves",
               new X509Certificate[] {leaf, other},
@@ -182,7 +193,16 @@ class IdentitiesTest {
     }
 
     @Test
-    void noCertificateAndOnlyCaAreDistinguishableInLogsOnly() {
+    void laterCertificatesNeverBecomeTheIdentity() {
+      // whatever follows the first certificate, the identity is the first one's or none
+      X509Certificate[][] chains = {{other, ca}, {other, ca, ca2}, {leaf, ca}, {leaf, ca2, ca}};
+      for (X509Certificate[] chain : chains) {
+        assertThat(Identities.fromPeerChain(chain)).isEqualTo(Identity.of(chain[0]));
+      }
+    }
+
+    @Test
+    void noCertificateAndCaFirstAreDistinguishableInLogsOnly() {
       PeerChainException none =
           catchThrowableOfType(PeerChainException.class, () -> Identities.fromPeerChain(null));
       PeerChainException onlyCa =
@@ -190,7 +210,7 @@ class IdentitiesTest {
               PeerChainException.class, () -> Identities.fromPeerChain(new X509Certificate[] {ca}));
       assertThat(none.getMessage()).isEqualTo(onlyCa.getMessage());
       assertThat(none.diagnostic()).isNotEqualTo(onlyCa.diagnostic());
-      assertThat(onlyCa.diagnostic()).contains("all CA");
+      assertThat(onlyCa.diagnostic()).contains("is a CA");
     }
 
     @Test

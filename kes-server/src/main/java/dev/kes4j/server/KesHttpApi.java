@@ -531,16 +531,17 @@ public final class KesHttpApi implements AutoCloseable {
                 + "no client certificate: configure the client with a certificate and key, or an"
                 + " API key");
         break;
-      case ONLY_CA_CERTIFICATES:
+      case CA_CERTIFICATE:
         logRefusal(
-            "only-ca:" + Identity.of(chain[0]).value(),
+            "ca-first:" + Identity.of(chain[0]).value(),
             who
-                + "the client presented only CA certificates ("
+                + "the client's first certificate is a CA certificate ("
                 + subjects(chain)
-                + "): KES ignores certificates with basicConstraints CA:TRUE when it identifies a"
-                + " client, and 'openssl req -x509' marks certificates as CA by default; issue a"
-                + " leaf certificate (kes4j identity new, or openssl with -addext"
-                + " basicConstraints=critical,CA:FALSE)");
+                + "): kes4j identifies a client only by the first certificate of its chain, the"
+                + " one whose key signed the handshake, and never by a CA:TRUE one ('openssl req"
+                + " -x509' marks certificates as CA by default); issue a leaf certificate (kes4j"
+                + " identity new, or openssl with -addext basicConstraints=critical,CA:FALSE) and"
+                + " send it first");
         break;
       default:
         logRefusal(
@@ -548,8 +549,7 @@ public final class KesHttpApi implements AutoCloseable {
             who
                 + "the client presented more than one non-CA certificate ("
                 + subjects(chain)
-                + "): KES needs exactly one leaf; send only the leaf (intermediates must be"
-                + " CA:TRUE)");
+                + "): send the leaf first and only CA certificates (intermediates) after it");
     }
   }
 

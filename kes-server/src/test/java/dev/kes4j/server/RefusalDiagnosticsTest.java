@@ -146,12 +146,12 @@ class RefusalDiagnosticsTest {
   }
 
   @Test
-  void onlyCaCertificates() throws Exception {
+  void caFirstCertificate() throws Exception {
     assertThat(request("GET", "/v1/status", CA_ONLY.certificate()).status()).isEqualTo(400);
     assertThat(next())
-        .contains("only CA certificates")
+        .contains("first certificate is a CA certificate")
         .contains("'CN=made with openssl req -x509' CA:TRUE")
-        .contains("KES ignores certificates with basicConstraints CA:TRUE")
+        .contains("never by a CA:TRUE one")
         .contains("'openssl req -x509' marks certificates as CA by default");
   }
 
@@ -159,7 +159,7 @@ class RefusalDiagnosticsTest {
   void moreThanOneLeaf() throws Exception {
     assertThat(request("GET", "/v1/status", ALICE.certificate(), BOB.certificate()).status())
         .isEqualTo(400);
-    assertThat(next()).contains("more than one non-CA certificate").contains("exactly one leaf");
+    assertThat(next()).contains("more than one non-CA certificate").contains("send the leaf first");
   }
 
   @Test

@@ -100,14 +100,17 @@ public record CertReport(
     } catch (PeerChainException e) {
       leaf = certs.get(0);
       accepted = false;
-      if (e.reason() == PeerChainException.Reason.ONLY_CA_CERTIFICATES) {
-        verdict = "refused: it is a CA certificate (CA:TRUE). " + CA_HINT;
+      if (e.reason() == PeerChainException.Reason.CA_CERTIFICATE) {
+        verdict =
+            "refused: the first certificate is a CA certificate (CA:TRUE); kes4j identifies a"
+                + " client by its first certificate only. "
+                + CA_HINT;
       } else {
         verdict =
             "refused: "
                 + certs.stream().filter(c -> c.getBasicConstraints() < 0).count()
-                + " non-CA certificates; KES needs exactly one leaf (send only the leaf, or only"
-                + " CA certificates besides it)";
+                + " non-CA certificates; send the leaf first and only CA certificates"
+                + " (intermediates) after it";
       }
     }
     List<String> warnings = new ArrayList<>();
