@@ -1,6 +1,7 @@
 package dev.kes4j.examples.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.core.Kes;
@@ -15,6 +16,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Example 4: KES mounted on the host's own {@code HttpsServer} answers exactly as kes4j's own
@@ -331,6 +335,96 @@ class HostServerTest {
         strict.close();
       }
     }
+  }
+
+  /**
+   * Issue 14's reproduction, word for word, against both fronts: a client with its own key and a
+   * chain of {@code [its own 'openssl req -x509' (CA:TRUE) certificate, the admin's certificate]}
+   * is not the admin. The honest admin, with its own key, still is.
+   */
+  @Test
+  void theChainTrickDoesNotMakeAClientTheAdmin(@TempDir Path dir) throws Exception {
+    assumeTrue(
+        onPath("curl") && onPath("openssl"), "curl and openssl are needed (.ci/run installs them)");
+    Path key = dir.resolve("a.key");
+    Path own = dir.resolve("a.pem");
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-keyout",
+        key.toString(),
+        "-out",
+        own.toString(),
+        "-subj",
+        "/CN=x");
+    Path adminKey = dir.resolve("admin.key");
+    Path adminCert = dir.resolve("admin.cert");
+    ADMIN.writePem(adminKey, adminCert);
+    Path chain = dir.resolve("chain.pem");
+    Files.writeString(chain, Files.readString(own) + Files.readString(adminCert));
+    for (int port : List.of(host.port(), kesServer.address().getPort())) {
+      String base = "https://127.0.0.1:" + port;
+      String self =
+          run(
+              "curl",
+              "-sk",
+              "--cert",
+              chain.toString(),
+              "--key",
+              key.toString(),
+              base + "/v1/identity/self/describe");
+      assertThat(self).doesNotContain("\"admin\":true").doesNotContain(ADMIN.identity().value());
+      String create =
+          run(
+              "curl",
+              "-sk",
+              "-w",
+              " %{http_code}",
+              "-X",
+              "POST",
+              "--cert",
+              chain.toString(),
+              "--key",
+              key.toString(),
+              base + "/v1/key/create/stolen");
+      assertThat(create).isEqualTo("{\"message\":\"tls: client certificate is required\"\n} 400");
+      String honest =
+          run(
+              "curl",
+              "-sk",
+              "--cert",
+              adminCert.toString(),
+              "--key",
+              adminKey.toString(),
+              base + "/v1/identity/self/describe");
+      assertThat(honest).contains("\"admin\":true");
+    }
+    assertThat(hostEngine.listKeys("stolen", "", 10).items()).isEmpty();
+    assertThat(kesEngine.listKeys("stolen", "", 10).items()).isEmpty();
+  }
+
+  static boolean onPath(String tool) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(d, tool))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs a command; its standard output (stderr goes to ours). */
+  static String run(String... command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(String.join(" ", command)).isZero();
+    return out;
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
