@@ -9,6 +9,7 @@ import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.api.KeyExistsException;
 import dev.kes4j.api.KeyInfo;
+import dev.kes4j.api.KeyNotFoundException;
 import dev.kes4j.api.KeyService;
 import dev.kes4j.api.NotAuthorizedException;
 import dev.kes4j.api.Page;
@@ -357,8 +358,7 @@ public final class Kes implements KeyService, AutoCloseable {
   private Void doCreate(String name, String createdBy) {
     names.checkKeyName(name);
     KeyVersion key = KeyVersion.generate(KeyAlgorithm.AES256, clock.instant(), createdBy);
-    store.create(name, KeyBlobs.encode(key, keyFormat));
-    return null;
+    return viaStore(() -> store.create(name, KeyBlobs.encode(key, keyFormat)));
   }
 
   private Void doImport(String name, KeyAlgorithm algorithm, byte[] material, String createdBy) {
@@ -371,8 +371,7 @@ public final class Kes implements KeyService, AutoCloseable {
     KeyVersion key =
         KeyVersion.of(
             MasterKey.of(algorithm, material), Randoms.bytes(32), clock.instant(), createdBy);
-    store.create(name, KeyBlobs.encode(key, keyFormat));
-    return null;
+    return viaStore(() -> store.create(name, KeyBlobs.encode(key, keyFormat)));
   }
 
   private KeyInfo doDescribe(String name) {
@@ -382,7 +381,7 @@ public final class Kes implements KeyService, AutoCloseable {
 
   private Void doDelete(String name) {
     names.checkKeyName(name);
-    store.delete(name);
+    viaStore(() -> store.delete(name));
     cache.evict(name); // spec §8: only after the store delete succeeded
     return null;
   }
@@ -393,7 +392,36 @@ public final class Kes implements KeyService, AutoCloseable {
     names.checkListPattern(pattern);
     // spec §1.4: '*' means all; one trailing '*' is stripped (Go keeps it: not mirrored)
     String prefix = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
-    return store.list(prefix, continueAt, limit);
+    return viaStore(() -> store.list(prefix, continueAt, limit));
+  }
+
+  /** A key store call that returns nothing. */
+  private interface StoreAction {
+    void run();
+  }
+
+  private Void viaStore(StoreAction call) {
+    return viaStore(
+        () -> {
+          call.run();
+          return null;
+        });
+  }
+
+  /**
+   * Runs a key store call. Any answer — a value, or that a key exists or does not — proves the
+   * store reachable: offline mode and readiness follow the first such answer, not the next probe.
+   */
+  private <T> T viaStore(Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (KeyExistsException | KeyNotFoundException e) {
+      cache.answered();
+      throw e;
+    }
+    cache.answered();
+    return result;
   }
 
   private DataKey doGenerate(String name, byte[] context) {
@@ -442,14 +470,11 @@ public final class Kes implements KeyService, AutoCloseable {
 
   private ServiceStatus doStatus() {
     Duration uptime = Duration.between(started, clock.instant());
-    if (cache.offline()) {
-      return new ServiceStatus(VERSION, uptime, false, Duration.ZERO);
+    // a fresh probe, which also ends or starts offline mode: status never lags behind the store
+    if (cache.probe()) {
+      return new ServiceStatus(VERSION, uptime, true, cache.lastLatency());
     }
-    try {
-      return new ServiceStatus(VERSION, uptime, true, store.status());
-    } catch (KesException | IllegalStateException e) {
-      return new ServiceStatus(VERSION, uptime, false, Duration.ZERO);
-    }
+    return new ServiceStatus(VERSION, uptime, false, Duration.ZERO);
   }
 
   // ---- authorization, audit and listener around every operation --------------------------------

@@ -549,6 +549,61 @@ class KesTest {
       k.close();
     }
 
+    /** Issue 14: readiness lagged 20-30 s behind the store coming back. */
+    @Test
+    void offlineEndsWithTheFirstAnswerFromTheStoreNotTheNextProbe() {
+      Kes k =
+          engine(
+              new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
+      k.createKey("a");
+      store.outage();
+      clock.advance(Duration.ofSeconds(10));
+      k.runMaintenance();
+      assertThat(k.offline()).isTrue();
+      store.recover(); // no time passes, so no probe runs from here on
+      k.generateKey("a", CTX); // a fetch that reaches the store
+      assertThat(k.offline()).isFalse();
+
+      store.outage();
+      clock.advance(Duration.ofSeconds(10));
+      k.runMaintenance();
+      assertThat(k.offline()).isTrue();
+      store.recover();
+      assertThatThrownBy(() -> k.generateKey("missing", CTX))
+          .isInstanceOf(KeyNotFoundException.class); // "not found" is an answer too
+      assertThat(k.offline()).isFalse();
+
+      store.outage();
+      clock.advance(Duration.ofSeconds(10));
+      k.runMaintenance();
+      store.recover();
+      assertThatThrownBy(() -> k.createKey("a")).isInstanceOf(KeyExistsException.class);
+      assertThat(k.offline()).isFalse();
+      k.close();
+    }
+
+    @Test
+    void statusAsksTheStoreInsteadOfRepeatingTheLastProbe() {
+      Kes k =
+          engine(
+              new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
+              CiphertextFormat.JSON,
+              KeyBlobFormat.PROTOBUF);
+      store.outage();
+      clock.advance(Duration.ofSeconds(10));
+      k.runMaintenance();
+      assertThat(k.offline()).isTrue();
+      store.recover();
+      assertThat(k.status().keyStoreReachable()).isTrue();
+      assertThat(k.offline()).isFalse();
+      store.outage();
+      assertThat(k.status().keyStoreReachable()).isFalse(); // without waiting for a probe
+      assertThat(k.offline()).isTrue();
+      k.close();
+    }
+
     @Test
     void offlineExpiryClearsWhileOffline() {
       Kes k =

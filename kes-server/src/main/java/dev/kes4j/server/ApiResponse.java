@@ -1,5 +1,6 @@
 package dev.kes4j.server;
 
+import dev.kes4j.server.internal.Json;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,6 +33,17 @@ public final class ApiResponse {
    */
   public static ApiResponse of(int status, Map<String, String> headers, byte[] body) {
     return new ApiResponse(status, headers, Objects.requireNonNull(body, "body").clone(), null);
+  }
+
+  /**
+   * A KES error response (spec §1.2): {@code Content-Type: application/json} and the body {@code
+   * {"message":<JSON string>\n}}. For errors a transport raises itself (a malformed request line, a
+   * header timeout …), so that every error a client sees has KES's shape.
+   */
+  public static ApiResponse error(int status, String message) {
+    StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"message\":");
+    Json.quote(sb, message).append("\n}");
+    return new ApiResponse(status, Map.of("Content-Type", "application/json"), Json.utf8(sb), null);
   }
 
   /** A streaming response (status 200) whose events the transport writes as they come. */

@@ -2,6 +2,7 @@ package dev.kes4j.server;
 
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.server.internal.HeaderDeadline;
 import dev.kes4j.server.internal.HttpConnection;
 import dev.kes4j.server.internal.Pem;
 import dev.kes4j.server.internal.TlsContexts;
@@ -18,8 +19,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -46,8 +47,12 @@ import org.slf4j.LoggerFactory;
  * through the JDK's TLS (or BoringSSL via {@code netty-tcnative}, see {@link TlsProvider}). TLS 1.2
  * and 1.3; every client must present a certificate (not verified by default, as KES's {@code
  * tls.auth: off}; verified against the system roots plus {@code tls.ca} with {@code auth: on});
- * when some route skips authentication a certificate is only requested. HTTP/1.1 with keep-alive;
- * idle connections close after 90 s; per-route timeouts answer 503.
+ * when some route skips authentication a certificate is only requested. HTTP/1.1 (and 1.0) with
+ * keep-alive; the handshake and each request's headers must arrive within 5 s ({@link
+ * Builder#headerTimeout}); idle connections close after 90 s; per-route timeouts answer 503. Every
+ * error the front raises itself (malformed request line or escapes, headers too large, bad
+ * chunking, unsupported version or {@code Expect}) is a KES JSON error body, and closes the
+ * connection.
  *
  * <pre>{@code
  * try (KesServer server = KesServer.builder(api).address("0.0.0.0:7373")
@@ -110,6 +115,7 @@ public final class KesServer implements AutoCloseable {
   private final HttpConnection.InFlight inFlight;
   private final String tlsProvider;
   private final Duration grace;
+  private final Duration headerTimeout;
   private final AtomicLong handshakeFailures = new AtomicLong();
   private final Object closeLock = new Object();
   private volatile boolean closed;
@@ -118,6 +124,7 @@ public final class KesServer implements AutoCloseable {
     this.api = b.api;
     this.tlsProvider = provider;
     this.grace = b.grace;
+    this.headerTimeout = b.headerTimeout;
     this.inFlight = new HttpConnection.InFlight();
     int ioThreads = b.ioThreads > 0 ? b.ioThreads : Runtime.getRuntime().availableProcessors();
     this.boss =
@@ -155,9 +162,14 @@ public final class KesServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     channels.add(ch);
                     ChannelPipeline p = ch.pipeline();
-                    p.addLast("tls", ssl.newHandler(ch.alloc()));
+                    SslHandler tls = ssl.newHandler(ch.alloc());
+                    tls.setHandshakeTimeout(headerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                    p.addLast("tls", tls);
+                    p.addLast(
+                        "header-deadline",
+                        new HeaderDeadline(
+                            headerTimeout, () -> headerTimedOut(ch.remoteAddress())));
                     p.addLast("http", new HttpServerCodec(8192, 16384, 65536));
-                    p.addLast("continue", new HttpServerExpectContinueHandler());
                     p.addLast("idle", new IdleStateHandler(0, 0, 90, TimeUnit.SECONDS));
                     p.addLast("kes", new HttpConnection(shared));
                   }
@@ -174,6 +186,20 @@ public final class KesServer implements AutoCloseable {
     }
     this.serverChannel = bound.channel();
     channels.add(serverChannel);
+  }
+
+  private void headerTimedOut(java.net.SocketAddress remote) {
+    String address =
+        remote instanceof InetSocketAddress isa && isa.getAddress() != null
+            ? isa.getAddress().getHostAddress()
+            : "client";
+    api.logRefusal(
+        "header-timeout:" + address,
+        "refused client "
+            + address
+            + ": the request line and headers did not arrive within "
+            + headerTimeout.toMillis()
+            + " ms; closing");
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String prefix) {
@@ -275,6 +301,7 @@ public final class KesServer implements AutoCloseable {
     private int ioThreads;
     private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Duration grace = Duration.ofSeconds(10);
+    private Duration headerTimeout = Duration.ofSeconds(5);
 
     private Builder(KesHttpApi api) {
       this.api = Objects.requireNonNull(api, "api");
@@ -376,6 +403,20 @@ public final class KesServer implements AutoCloseable {
         throw new IllegalArgumentException("workerThreads must be positive");
       }
       this.workerThreads = n;
+      return this;
+    }
+
+    /**
+     * How long a client may take for the TLS handshake, and for a request's line and headers from
+     * the handshake or from the request's first byte (default 5 s, KES's read-header timeout). A
+     * connection that misses it is closed without a response.
+     */
+    public Builder headerTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("header timeout must be positive");
+      }
+      this.headerTimeout = timeout;
       return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.kes4j.core.internal;
 
 import dev.kes4j.api.KesException;
+import dev.kes4j.api.KeyNotFoundException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.KesListener;
@@ -107,7 +108,15 @@ public final class KeyCache {
         return cached.key;
       }
       long epoch = evictions.get();
-      KeyVersion key = KeyBlobs.parse(store.get(name));
+      byte[] blob;
+      try {
+        blob = store.get(name);
+      } catch (KeyNotFoundException ex) {
+        answered();
+        throw ex;
+      }
+      answered();
+      KeyVersion key = KeyBlobs.parse(blob);
       Entry entry = new Entry(key);
       entries.put(name, entry);
       if (evictions.get() != epoch) {
@@ -153,6 +162,16 @@ public final class KeyCache {
   /** Whether the last probe found the key store unreachable. */
   public boolean offline() {
     return offline;
+  }
+
+  /**
+   * The key store just answered a call (with a value, or that a key exists or does not): it is
+   * reachable, so offline mode ends now rather than at the next probe. Cheap when online.
+   */
+  public void answered() {
+    if (offline) {
+      setOffline(false);
+    }
   }
 
   /** Latency of the last successful probe; zero before the first. */

@@ -1,6 +1,6 @@
 package dev.kes4j.server.internal;
 
-import dev.kes4j.api.KeyExistsException;
+import dev.kes4j.api.KesConfigException;
 import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.Kes;
 import dev.kes4j.keystore.mem.MemKeyStore;
@@ -10,9 +10,14 @@ import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -32,90 +37,157 @@ public final class DevServer implements AutoCloseable {
   private final KesServer server;
   private final ApiKey admin;
   private final Path dir;
+  private final DirectoryLock lock;
 
-  private DevServer(Kes kes, KesServer server, ApiKey admin, Path dir) {
+  private DevServer(Kes kes, KesServer server, ApiKey admin, Path dir, DirectoryLock lock) {
     this.kes = kes;
     this.server = server;
     this.admin = admin;
     this.dir = dir;
+    this.lock = lock;
   }
 
   /**
-   * Starts a dev server.
+   * Starts a dev server. Nothing is written before the server listens: if the address is busy or
+   * another live dev server uses {@code dir}, the files of that server stay as they are. {@code
+   * dir} is locked ({@code .lock}) while this server runs; every file is replaced atomically.
    *
    * @param address listen address ({@code host:port}; port 0 picks a free one)
    * @param dir where certificates and keys are written (created if missing)
    * @param provider the TLS implementation
    * @throws IOException if the files cannot be written
-   * @throws dev.kes4j.api.KesConfigException if the address is in use
+   * @throws dev.kes4j.api.KesConfigException if the address is in use or another running dev server
+   *     uses {@code dir}
    */
   public static DevServer start(String address, Path dir, KesServer.TlsProvider provider)
       throws IOException {
     Files.createDirectories(dir);
-    KeyPair caKeys = Pki.keyPair(Pki.Algorithm.ECDSA_P256);
-    Pki.Issued ca =
-        Pki.issue(
-            caKeys, "kes4j dev CA", Pki.Usage.CA, List.of(), List.of(), Duration.ofDays(30), null);
-    Pki.Issued serverCert =
-        Pki.issue(
-            Pki.keyPair(Pki.Algorithm.ECDSA_P256),
-            "localhost",
-            Pki.Usage.SERVER,
-            List.of("localhost"),
-            List.of("127.0.0.1", "::1"),
-            Duration.ofDays(30),
-            ca);
-    ApiKey admin = ApiKey.generate();
-    X509Certificate clientCert = admin.selfSignedCertificate();
-
-    write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
-    write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
-    write(dir.resolve("server.key"), Pem.encode(serverCert.privateKey()), true);
-    write(dir.resolve("client.cert"), Pem.encode(clientCert), false);
-    write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
-    write(
-        dir.resolve("client.pem"),
-        Pem.encode(clientCert) + Pem.encode(admin.privateKey()),
-        true); // for `ab -E` and other tools that take one file
-
-    Kes kes =
-        Kes.builder()
-            .keyStore(new MemKeyStore())
-            .policies(PolicySet.builder().admin(admin.identity()).build())
-            .cache(CacheConfig.kesDefaults())
-            .build();
+    DirectoryLock lock = DirectoryLock.acquire(dir);
     try {
-      kes.createKey(DEFAULT_KEY);
-    } catch (KeyExistsException e) {
-      // cannot happen on a fresh store
-    }
-    KesHttpApi api = KesHttpApi.builder(kes).build();
-    KesServer server;
-    try {
-      server =
-          KesServer.builder(api)
-              .address(address)
-              .tlsProvider(provider)
-              .certificate(serverCert.privateKey(), List.of(serverCert.certificate()))
-              .start();
-    } catch (RuntimeException e) {
-      kes.close();
+      KeyPair caKeys = Pki.keyPair(Pki.Algorithm.ECDSA_P256);
+      Pki.Issued ca =
+          Pki.issue(
+              caKeys,
+              "kes4j dev CA",
+              Pki.Usage.CA,
+              List.of(),
+              List.of(),
+              Duration.ofDays(30),
+              null);
+      Pki.Issued serverCert =
+          Pki.issue(
+              Pki.keyPair(Pki.Algorithm.ECDSA_P256),
+              "localhost",
+              Pki.Usage.SERVER,
+              List.of("localhost"),
+              List.of("127.0.0.1", "::1"),
+              Duration.ofDays(30),
+              ca);
+      ApiKey admin = ApiKey.generate();
+      X509Certificate clientCert = admin.selfSignedCertificate();
+      Kes kes =
+          Kes.builder()
+              .keyStore(new MemKeyStore())
+              .policies(PolicySet.builder().admin(admin.identity()).build())
+              .cache(CacheConfig.kesDefaults())
+              .build();
+      KesServer server;
+      try {
+        kes.createKey(DEFAULT_KEY);
+        server =
+            KesServer.builder(KesHttpApi.builder(kes).build())
+                .address(address)
+                .tlsProvider(provider)
+                .certificate(serverCert.privateKey(), List.of(serverCert.certificate()))
+                .start();
+      } catch (RuntimeException e) {
+        kes.close();
+        throw e;
+      }
+      try {
+        // only now that this server listens: a second --dev on a busy port changes nothing
+        write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
+        write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
+        write(dir.resolve("server.key"), Pem.encode(serverCert.privateKey()), true);
+        write(dir.resolve("client.cert"), Pem.encode(clientCert), false);
+        write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
+        write(
+            dir.resolve("client.pem"),
+            Pem.encode(clientCert) + Pem.encode(admin.privateKey()),
+            true); // for `ab -E` and other tools that take one file
+      } catch (IOException | RuntimeException e) {
+        server.close();
+        kes.close();
+        throw e;
+      }
+      return new DevServer(kes, server, admin, dir, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
       throw e;
     }
-    return new DevServer(kes, server, admin, dir);
   }
 
+  /** Writes {@code file} through a temporary file and an atomic rename, 0600 if {@code secret}. */
   private static void write(Path file, String text, boolean secret) throws IOException {
-    Files.deleteIfExists(file);
-    Files.createFile(file);
-    if (secret) {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp);
+    try {
+      if (secret) {
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system
+        }
+      }
+      Files.writeString(tmp, text, StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** An exclusive lock on {@code DIR/.lock}, held while a dev server uses {@code DIR}. */
+  private static final class DirectoryLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private DirectoryLock(FileChannel channel, FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    static DirectoryLock acquire(Path dir) throws IOException {
+      Path file = dir.resolve(".lock");
+      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock l;
       try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null; // held by this JVM
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw e;
+      }
+      if (l == null) {
+        ch.close();
+        throw new KesConfigException(
+            "another kes4j dev server is running with its files in "
+                + dir
+                + "; stop it, or give this one its own directory (--dev-dir)");
+      }
+      return new DirectoryLock(ch, l);
+    }
+
+    @Override
+    public void close() {
+      try {
+        lock.release();
+        channel.close();
+      } catch (IOException e) {
+        // the lock goes with the channel or the process
       }
     }
-    Files.writeString(file, text, StandardCharsets.UTF_8);
   }
 
   /** The running server. */
@@ -206,6 +278,7 @@ public final class DevServer implements AutoCloseable {
   public void close() {
     server.close();
     kes.close();
+    lock.close();
   }
 
   @Override

@@ -25,6 +25,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -59,6 +61,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   /** How long a request on a route without timeout (or an unknown path) may take to arrive. */
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+
+  /** How long a connection is drained after a response that did not read the whole request. */
+  private static final Duration LINGER = Duration.ofSeconds(2);
 
   /** What every connection shares. */
   public record Shared(
@@ -102,10 +107,17 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   // the request being read
   private HttpRequest head;
+  private String path;
+  private String rawQuery;
   private KesHttpApi.Route route;
   private ByteBuf body;
   private long bodyLimit;
   private long received;
+  // after a protocol error, or once a request was dispatched before its body ended: the rest of
+  // the input is dropped and the connection closes after the pending responses
+  private boolean discarding;
+  private boolean inputEnded; // while discarding: the unread request's body has ended
+  private boolean closeAfterResponse; // the final response is written; close once input ends
   // hardening: a request (body included) must arrive within its route's timeout (slow-loris bodies)
   private ScheduledFuture<?> readTimeout;
 
@@ -120,16 +132,23 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private static final class Pending {
-    final ApiRequest request;
+    final ApiRequest request; // null when the front answers itself
     final KesHttpApi.Route route;
+    final ApiResponse fixed; // the front's own answer (a protocol error), or null
     final boolean keepAlive;
     final boolean http10;
     final AtomicBoolean done = new AtomicBoolean();
     ScheduledFuture<?> timeout;
 
-    Pending(ApiRequest request, KesHttpApi.Route route, boolean keepAlive, boolean http10) {
+    Pending(
+        ApiRequest request,
+        KesHttpApi.Route route,
+        ApiResponse fixed,
+        boolean keepAlive,
+        boolean http10) {
       this.request = request;
       this.route = route;
+      this.fixed = fixed;
       this.keepAlive = keepAlive;
       this.http10 = http10;
     }
@@ -184,13 +203,29 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     try {
+      if (discarding) {
+        if (msg instanceof LastHttpContent) {
+          inputEnded = true; // the body we did not read has arrived: nothing left to drop
+          if (closeAfterResponse) {
+            ctx.close();
+          }
+        }
+        return;
+      }
       if (msg instanceof HttpRequest req) {
         startRequest(ctx, req);
       }
       if (msg instanceof HttpContent content && head != null) {
+        if (content.decoderResult().isFailure()) {
+          // bad chunk framing: the body cannot be delimited, the connection is unusable
+          protocolError(ctx, 400, "malformed chunked encoding", content.decoderResult().cause());
+          return;
+        }
         appendContent(content.content());
         if (msg instanceof LastHttpContent) {
-          finishRequest(ctx);
+          finishRequest(ctx, false);
+        } else if (received > bodyLimit) {
+          finishRequest(ctx, true); // over the limit: answer now, drop the rest
         }
       }
     } finally {
@@ -199,31 +234,130 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void startRequest(ChannelHandlerContext ctx, HttpRequest req) {
+    headReceived(ctx);
     DecoderResult dr = req.decoderResult();
     if (dr.isFailure()) {
-      FullHttpResponse r =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.BAD_REQUEST,
-              Unpooled.copiedBuffer("400 Bad Request", StandardCharsets.UTF_8));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, r.content().readableBytes());
-      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-      head = null;
+      Throwable cause = dr.cause();
+      if (cause instanceof TooLongHttpHeaderException
+          || cause instanceof TooLongHttpLineException) {
+        protocolError(ctx, 431, "request header fields too large", cause);
+      } else {
+        protocolError(ctx, 400, "malformed HTTP request", cause);
+      }
+      return;
+    }
+    HttpVersion v = req.protocolVersion();
+    if (!v.protocolName().equals("HTTP") || v.majorVersion() != 1 || v.minorVersion() > 1) {
+      protocolError(ctx, 505, "unsupported protocol version " + v.text(), null);
+      return;
+    }
+    boolean http10 = v.minorVersion() == 0;
+    if (!http10 && !req.headers().contains(HttpHeaderNames.HOST)) {
+      protocolError(ctx, 400, "missing required Host header", null); // as Go's server
+      return;
+    }
+    String uri = req.uri();
+    int q = uri.indexOf('?');
+    String rawPath = q < 0 ? uri : uri.substring(0, q);
+    String badEscape = badEscape(rawPath);
+    if (badEscape != null) {
+      protocolError(ctx, 400, "invalid URL escape \"" + badEscape + "\"", null); // Go's text
       return;
     }
     head = req;
-    QueryStringDecoder q = new QueryStringDecoder(req.uri());
-    route = shared.api().route(q.path()).orElse(null);
+    path = new QueryStringDecoder(uri).path(); // escapes checked above; a '+' stays a '+'
+    rawQuery = q < 0 ? "" : uri.substring(q + 1);
+    route = shared.api().route(path).orElse(null);
     bodyLimit = route == null ? 0 : route.maxBody();
     received = 0;
     body = null;
+    long declared = HttpUtil.getContentLength(req, -1L);
+    String expect = req.headers().get(HttpHeaderNames.EXPECT);
+    if (expect != null && !http10) {
+      if (!expect.equalsIgnoreCase("100-continue")) {
+        head = null;
+        protocolError(ctx, 417, "unsupported Expect header", null);
+        return;
+      }
+      if (declared <= bodyLimit) {
+        // only a body this route will read is asked for
+        ctx.writeAndFlush(
+            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+      }
+    }
+    if (declared > bodyLimit) {
+      finishRequest(ctx, true); // the declared length is over the limit: answer now
+      return;
+    }
     Duration limit =
         route == null || route.timeout().isZero() ? DEFAULT_READ_TIMEOUT : route.timeout();
     readTimeout =
         ctx.executor()
             .schedule(() -> readTimedOut(ctx, req), limit.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * The first malformed percent escape of {@code rawPath} as Go's {@code url.EscapeError} reports
+   * it ({@code %zz}, {@code %4}, {@code %}), or null if every escape is valid.
+   */
+  static String badEscape(String rawPath) {
+    for (int i = rawPath.indexOf('%'); i >= 0; i = rawPath.indexOf('%', i + 1)) {
+      if (i + 2 >= rawPath.length() || !hex(rawPath.charAt(i + 1)) || !hex(rawPath.charAt(i + 2))) {
+        return rawPath.substring(i, Math.min(i + 3, rawPath.length()));
+      }
+      i += 2;
+    }
+    return null;
+  }
+
+  private static boolean hex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  private static void headReceived(ChannelHandlerContext ctx) {
+    HeaderDeadline d = ctx.pipeline().get(HeaderDeadline.class);
+    if (d != null) {
+      d.headReceived();
+    }
+  }
+
+  private static void requestReceived(ChannelHandlerContext ctx) {
+    HeaderDeadline d = ctx.pipeline().get(HeaderDeadline.class);
+    if (d != null) {
+      d.requestReceived();
+    }
+  }
+
+  /**
+   * Answers a request the front cannot hand to the API (malformed, unsupported) with a KES error
+   * body, in order after any pending response, then closes the connection and drops further input.
+   */
+  private void protocolError(ChannelHandlerContext ctx, int status, String message, Throwable t) {
+    head = null;
+    discarding = true;
+    inputEnded = true; // what the client sent is read already (a client still sending gets reset)
+    cancelReadTimeout();
+    if (body != null) {
+      body.release();
+      body = null;
+    }
+    shared
+        .api()
+        .logRefusal(
+            "http-" + status + ":" + remoteAddress,
+            "refused client "
+                + RefusalLog.clean(remoteAddress)
+                + ": "
+                + status
+                + " "
+                + message
+                + (t == null || t.getMessage() == null
+                    ? ""
+                    : " (" + RefusalLog.clean(t.getMessage()) + ")"));
+    queue.add(new Pending(null, null, ApiResponse.error(status, message), false, false));
+    if (!busy) {
+      next(ctx);
+    }
   }
 
   /**
@@ -275,15 +409,21 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     body.writeBytes(content, content.readerIndex(), take);
   }
 
-  private void finishRequest(ChannelHandlerContext ctx) {
+  /**
+   * Hands the request read so far to the API. {@code early}: its body did not end (the declared or
+   * received length is over the route's limit, so the API answers the limit error at once); the
+   * rest of the input is dropped and the connection closes after the response.
+   */
+  private void finishRequest(ChannelHandlerContext ctx, boolean early) {
     HttpRequest req = head;
     head = null;
-    if (readTimeout != null) {
-      readTimeout.cancel(false);
-      readTimeout = null;
+    cancelReadTimeout();
+    if (early) {
+      discarding = true;
+    } else {
+      requestReceived(ctx);
     }
-    QueryStringDecoder q = new QueryStringDecoder(req.uri());
-    ApiRequest.Builder b = ApiRequest.builder(req.method().name(), q.path()).query(q.rawQuery());
+    ApiRequest.Builder b = ApiRequest.builder(req.method().name(), path).query(rawQuery);
     if (peerChain != null) {
       b.peerCertificates(peerChain);
     }
@@ -297,21 +437,27 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     } else {
       declared = HttpUtil.getContentLength(req, received);
     }
+    byte[] bytes = new byte[0];
     if (body != null) {
-      byte[] bytes = new byte[body.readableBytes()];
+      bytes = new byte[body.readableBytes()];
       body.readBytes(bytes);
       body.release();
       body = null;
-      b.body(new java.io.ByteArrayInputStream(bytes), declared);
-    } else {
-      b.body(new java.io.ByteArrayInputStream(new byte[0]), declared);
     }
+    b.body(new java.io.ByteArrayInputStream(bytes), declared);
     b.remoteAddress(remoteAddress);
     boolean http10 = req.protocolVersion().equals(HttpVersion.HTTP_1_0);
-    Pending p = new Pending(b.build(), route, HttpUtil.isKeepAlive(req), http10);
+    Pending p = new Pending(b.build(), route, null, !early && HttpUtil.isKeepAlive(req), http10);
     queue.add(p);
     if (!busy) {
       next(ctx);
+    }
+  }
+
+  private void cancelReadTimeout() {
+    if (readTimeout != null) {
+      readTimeout.cancel(false);
+      readTimeout = null;
     }
   }
 
@@ -323,7 +469,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     shared.inFlight().inc();
-    if (!shared.api().mayBlock(p.request)) {
+    if (p.fixed != null || !shared.api().mayBlock(p.request)) {
       // answered from memory (e.g. generate on a cached key): no timer, no hop to a worker and back
       process(ctx, p);
       return;
@@ -368,7 +514,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private void process(ChannelHandlerContext ctx, Pending p) {
     ApiResponse r;
     try {
-      r = shared.api().handle(p.request);
+      r = p.fixed != null ? p.fixed : shared.api().handle(p.request);
     } catch (RuntimeException e) { // handle() never throws; belt and braces
       r =
           ApiResponse.of(
@@ -421,7 +567,18 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     ChannelFuture f = ctx.writeAndFlush(r);
     shared.inFlight().dec();
     if (!keepAlive) {
-      f.addListener(ChannelFutureListener.CLOSE);
+      if (discarding && !inputEnded) {
+        // the client may still be sending the body we did not read: closing now would reset the
+        // connection and could destroy the response before the client reads it; read and drop
+        // the rest until it ends, for a short while at most (as Go's server lingers)
+        f.addListener(
+            done -> {
+              closeAfterResponse = true;
+              ctx.executor().schedule(() -> ctx.close(), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+            });
+      } else {
+        f.addListener(ChannelFutureListener.CLOSE);
+      }
       queue.clear();
       busy = false;
       return;
@@ -484,10 +641,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (readTimeout != null) {
-      readTimeout.cancel(false);
-      readTimeout = null;
-    }
+    cancelReadTimeout();
     if (body != null) {
       body.release();
       body = null;

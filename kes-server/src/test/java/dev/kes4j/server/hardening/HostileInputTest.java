@@ -542,7 +542,7 @@ class HostileInputTest {
   }
 
   @Test
-  void caCertificatesInTheClientChainAreSkipped() throws Exception {
+  void aLeafFollowedByItsCaIsIdentifiedByTheLeaf() throws Exception {
     Pki.Issued leaf = Fixture.APP3; // issued by the CA: chain [leaf, CA]
     HttpClient c = Fixture.client(leaf, Fixture.CA.certificate());
     HttpResponse<String> r = send(c, server, "POST", "/v1/key/generate/k", null);
