@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # MinIO's guide "KES with Google Cloud Secret Manager", end to end, with kes4j in place of KES and
-# the Secret Manager fake (dev.kes4j.keystore.gcp.testing.FakeSecretManager) in place of Google's
+# the Secret Manager fake (dev.kes4j.keystore.gcp.fake.FakeSecretManager) in place of Google's
 # service: identities, the guide's config, the server, and the guide's curl calls as the app
 # identity over mutual TLS. Prints every step; stops everything and removes its files on exit.
 #
@@ -93,17 +93,18 @@ fi
 echo "jar: $JAR"
 
 step "1. Start the fake GCP Secret Manager (in place of the guide's GCP project)"
-printf '$ %s\n' "java -cp kes4j.jar dev.kes4j.keystore.gcp.testing.FakeSecretManager --port 0 &"
-"$JAVA" -cp "$JAR" dev.kes4j.keystore.gcp.testing.FakeSecretManager --port 0 >fake.out 2>fake.err &
+printf '$ %s\n' "java -cp kes4j.jar dev.kes4j.keystore.gcp.fake.FakeSecretManager --port 0 &"
+"$JAVA" -cp "$JAR" dev.kes4j.keystore.gcp.fake.FakeSecretManager --port 0 >fake.out 2>fake.err &
 FAKE_PID=$!
+# it prints its port on the first line, then what it serves and how to point kes4j at it
 for _ in $(seq 1 300); do
-  [[ -s fake.out ]] && break
+  grep -q 'Ctrl-C' fake.out 2>/dev/null && break
   kill -0 "$FAKE_PID" 2>/dev/null || { cat fake.err >&2; fail "the fake did not start"; }
   sleep 0.1
 done
 FAKE_PORT="$(head -n1 fake.out)"
 [[ "$FAKE_PORT" =~ ^[0-9]+$ ]] || fail "the fake did not print its port"
-cat fake.err
+sed -n '2,$p' fake.out
 PROJECT=kes4j-test
 
 step "2. The server's identity: a private key and self-signed certificate for 127.0.0.1/localhost"

@@ -9,7 +9,7 @@ import dev.kes4j.crypto.KeyBlobFormat;
 import dev.kes4j.crypto.KeyBlobs;
 import dev.kes4j.crypto.KeyVersion;
 import dev.kes4j.keystore.gcp.GcpSecretManagerKeyStore;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.policy.Decision;
 import dev.kes4j.policy.PolicyMatching;

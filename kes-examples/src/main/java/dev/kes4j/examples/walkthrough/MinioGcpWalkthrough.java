@@ -6,7 +6,7 @@ import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import java.io.IOException;

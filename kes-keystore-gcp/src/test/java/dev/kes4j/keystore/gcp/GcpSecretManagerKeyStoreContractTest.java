@@ -1,7 +1,7 @@
 package dev.kes4j.keystore.gcp;
 
 import dev.kes4j.api.spi.KeyStore;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import dev.kes4j.testkit.KeyStoreContract;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kes4j.api.KesConfigException;
+import dev.kes4j.api.KesException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.api.spi.KeyStoreConfig;
 import dev.kes4j.api.spi.KeyStores;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -73,6 +74,38 @@ class GcpSecretManagerKeyStoreProviderTest {
       store.create("from-config", "v".getBytes(StandardCharsets.UTF_8));
       assertThat(store.get("from-config")).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
       store.delete("from-config");
+    }
+  }
+
+  @Test
+  void aConfigWithAnyProjectIdRunsOverTheFake() {
+    // the fake serves any project, as Google's emulators do: a config written for a real project
+    // needs only its endpoint changed
+    Map<String, Object> section = new LinkedHashMap<>();
+    section.put("project_id", "my-project");
+    section.put("endpoint", fake.endpoint());
+    try (KeyStore store = KeyStores.discover().open(keystore(section))) {
+      store.create("in-my-project", "v".getBytes(StandardCharsets.UTF_8));
+      assertThat(store.get("in-my-project")).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
+      assertThat(store.list("", "", 10).items()).containsExactly("in-my-project");
+      assertThat(fake.secretIds("my-project")).containsExactly("in-my-project");
+      assertThat(fake.secretIds()).as("not in the fake's default project").isEmpty();
+      store.delete("in-my-project");
+    }
+  }
+
+  @Test
+  void aFakePinnedToAnotherProjectDeniesIt() {
+    try (FakeSecretManager pinned = new FakeSecretManager("other-project", 42).start()) {
+      Map<String, Object> section = new LinkedHashMap<>();
+      section.put("project_id", "my-project");
+      section.put("endpoint", pinned.endpoint());
+      section.put("timeout", "2s");
+      try (KeyStore store = KeyStores.discover().open(keystore(section))) {
+        assertThatThrownBy(() -> store.create("k", new byte[] {1}))
+            .isInstanceOf(KesException.class);
+        assertThat(pinned.secretIds()).isEmpty();
+      }
     }
   }
 

@@ -11,7 +11,7 @@ import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.crypto.KeyBlobs;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import io.grpc.Status;
 import java.time.Clock;
 import java.time.Duration;

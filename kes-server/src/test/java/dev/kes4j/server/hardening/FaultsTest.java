@@ -8,12 +8,13 @@ import static dev.kes4j.server.hardening.Fixture.error;
 import static dev.kes4j.server.hardening.Fixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kes4j.api.KeyStoreUnreachableException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.keystore.gcp.GcpSecretManagerKeyStore;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
@@ -288,6 +289,16 @@ class FaultsTest {
             .endpoint(fake.endpoint())
             .timeout(Duration.ofSeconds(1))
             .build();
+    // opening the channel to a cold fake can take longer than the 1 s bound on a loaded machine
+    await(
+        () -> {
+          try {
+            return !gcp.status().isNegative();
+          } catch (KeyStoreUnreachableException e) {
+            return false;
+          }
+        },
+        "the store reaches the fake");
     start(gcp, "");
     kes.createKey("cached");
     kes.createKey("uncached");

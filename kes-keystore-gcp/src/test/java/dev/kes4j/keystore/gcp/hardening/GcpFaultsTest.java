@@ -11,7 +11,7 @@ import dev.kes4j.api.KeyStoreUnreachableException;
 import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.Kes;
 import dev.kes4j.keystore.gcp.GcpSecretManagerKeyStore;
-import dev.kes4j.keystore.gcp.testing.FakeSecretManager;
+import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
 import dev.kes4j.testkit.FaultyKeyStore;
 import io.grpc.Status;
 import java.time.Duration;

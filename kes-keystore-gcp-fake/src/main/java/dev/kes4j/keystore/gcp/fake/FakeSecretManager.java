@@ -1,4 +1,4 @@
-package dev.kes4j.keystore.gcp.testing;
+package dev.kes4j.keystore.gcp.fake;
 
 import com.google.cloud.secretmanager.v1.AccessSecretVersionRequest;
 import com.google.cloud.secretmanager.v1.AccessSecretVersionResponse;
@@ -31,6 +31,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,35 +55,49 @@ import java.util.zip.CRC32C;
 
 /**
  * An in-memory Google Cloud Secret Manager (v1) speaking real gRPC, for tests and harnesses: point
- * the official client — or {@link dev.kes4j.keystore.gcp.GcpSecretManagerKeyStore} with endpoint
- * {@link #endpoint()} — at it.
+ * the official client — or kes4j's {@code GcpSecretManagerKeyStore} with endpoint {@link
+ * #endpoint()} — at it.
  *
- * <p>Serves one project, addressable by id or number, and answers like the real service for the
- * methods a key store uses: {@code CreateSecret}, {@code AddSecretVersion}, {@code
- * AccessSecretVersion} ({@code versions/N} and {@code latest}, with {@code data_crc32c}), {@code
- * GetSecret}, {@code DeleteSecret} and {@code ListSecrets} (with paging). Resource names in answers
- * use the project <em>number</em>, as the real service does. Status codes: {@code ALREADY_EXISTS},
- * {@code NOT_FOUND}, {@code INVALID_ARGUMENT} (bad secret id {@code [A-Za-z0-9_-]{1,255}}, missing
- * replication, payload over 64 KiB, CRC32C mismatch on add, bad page token), {@code
- * PERMISSION_DENIED} (another project), {@code UNIMPLEMENTED} (any other method).
+ * <p><b>Projects.</b> Like Google's own emulators, {@link #FakeSecretManager()} serves <em>any</em>
+ * project: each project id (or number) named in a request is a separate, initially empty project.
+ * Resource names in answers use the project <em>number</em>, as the real service does: {@value
+ * #DEFAULT_PROJECT_ID} is {@value #DEFAULT_PROJECT_NUMBER}, any other id gets a stable 12-digit
+ * number ({@link #projectNumberOf}), and a project named by number is that number. {@link
+ * #FakeSecretManager(String, long)} or {@link Builder#project(String, long)} pins one project
+ * instead; requests for any other project then fail with {@code PERMISSION_DENIED}, as the real
+ * service answers for a project the caller cannot see. The direct-state methods ({@link
+ * #createSecret}, {@link #secretIds()}, …) act on {@link #projectId()}: the pinned project, or
+ * {@value #DEFAULT_PROJECT_ID} when serving any.
+ *
+ * <p>Answers like the real service for the methods a key store uses: {@code CreateSecret}, {@code
+ * AddSecretVersion}, {@code AccessSecretVersion} ({@code versions/N} and {@code latest}, with
+ * {@code data_crc32c}), {@code GetSecret}, {@code DeleteSecret} and {@code ListSecrets} (with
+ * paging). Status codes: {@code ALREADY_EXISTS}, {@code NOT_FOUND}, {@code INVALID_ARGUMENT} (bad
+ * secret id {@code [A-Za-z0-9_-]{1,255}}, missing replication, payload over 64 KiB, CRC32C mismatch
+ * on add, bad page token), {@code PERMISSION_DENIED} (a project other than the pinned one), {@code
+ * UNIMPLEMENTED} (any other method).
  *
  * <p>Faults: {@link #failNext} (a status for the next N calls of a method), {@link #delay} (latency
  * per method), {@link #corruptChecksums} (wrong CRC32C on access), {@link #maxPageSize}; call
- * counters per method ({@link #calls}). A call is counted when it arrives, then delayed, then
- * failed or served; a call whose client gave up during the delay is dropped unserved.
+ * counters per method ({@link #calls}). Faults and counters apply to every project. A call is
+ * counted when it arrives, then delayed, then failed or served; a call whose client gave up during
+ * the delay is dropped unserved.
  *
- * <p>Run as a process: {@code java -cp ... dev.kes4j.keystore.gcp.testing.FakeSecretManager [--port
- * N] [--project ID] [--project-number N]} prints the port on the first line of standard output and
- * serves on 127.0.0.1 until killed.
+ * <p>Run as a process: {@code java -cp ... dev.kes4j.keystore.gcp.fake.FakeSecretManager [--port N]
+ * [--project ID [--project-number N]]} prints the port on the first line of standard output, then
+ * what it serves and how to point kes4j at it, and serves on 127.0.0.1 until killed.
  *
- * <p>Thread-safe. Not for production: no authentication, no persistence.
+ * <p>Thread-safe. Not for production: no authentication, no persistence, no IAM, no regions.
  */
 public final class FakeSecretManager implements AutoCloseable {
 
-  /** The project id served by {@link #FakeSecretManager()}. */
+  /**
+   * The project of the direct-state methods when serving any project, and the one pinned by {@link
+   * Builder#project(String)}.
+   */
   public static final String DEFAULT_PROJECT_ID = "kes4j-test";
 
-  /** The project number served by {@link #FakeSecretManager()}. */
+  /** The number of {@value #DEFAULT_PROJECT_ID} in answers. */
   public static final long DEFAULT_PROJECT_NUMBER = 123456789012L;
 
   /** The largest payload the real service accepts (64 KiB). */
@@ -137,10 +155,12 @@ public final class FakeSecretManager implements AutoCloseable {
     int remaining;
   }
 
+  private final boolean anyProject;
   private final String projectId;
   private final long projectNumber;
   private final Object lock = new Object();
-  private final Map<String, StoredSecret> secrets = new LinkedHashMap<>();
+  // project number -> secret id -> secret, each in creation order
+  private final Map<Long, Map<String, StoredSecret>> projects = new LinkedHashMap<>();
   private final Map<Method, AtomicLong> counters = new EnumMap<>(Method.class);
   private final Map<Method, Fault> faults = new EnumMap<>(Method.class);
   private final Map<Method, Duration> delays = new EnumMap<>(Method.class);
@@ -153,23 +173,36 @@ public final class FakeSecretManager implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * A fake serving project {@value #DEFAULT_PROJECT_ID} (number {@value #DEFAULT_PROJECT_NUMBER}).
+   * A fake serving any project; {@link #projectId()} is {@value #DEFAULT_PROJECT_ID} (number
+   * {@value #DEFAULT_PROJECT_NUMBER}). Not started.
    */
   public FakeSecretManager() {
-    this(DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NUMBER);
+    this(true, DEFAULT_PROJECT_ID, DEFAULT_PROJECT_NUMBER);
   }
 
   /**
-   * A fake serving one project.
+   * A fake serving one project only; requests for others fail with {@code PERMISSION_DENIED}. Not
+   * started.
    *
    * @param projectId the project id accepted in requests
    * @param projectNumber the project number used in answers (and accepted in requests)
+   * @throws IllegalArgumentException if the id is empty, all digits or contains {@code /}, or the
+   *     number is not positive
    */
   public FakeSecretManager(String projectId, long projectNumber) {
-    this.projectId = Objects.requireNonNull(projectId, "projectId");
-    if (projectId.isEmpty() || projectId.contains("/") || projectNumber <= 0) {
+    this(false, projectId, projectNumber);
+  }
+
+  private FakeSecretManager(boolean anyProject, String projectId, long projectNumber) {
+    Objects.requireNonNull(projectId, "projectId");
+    if (projectId.isEmpty()
+        || projectId.contains("/")
+        || projectId.chars().allMatch(Character::isDigit)
+        || projectNumber <= 0) {
       throw new IllegalArgumentException("invalid project id or number");
     }
+    this.anyProject = anyProject;
+    this.projectId = projectId;
     this.projectNumber = projectNumber;
     for (Method m : Method.values()) {
       counters.put(m, new AtomicLong());
@@ -182,6 +215,57 @@ public final class FakeSecretManager implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /** A builder; by default the fake serves any project. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link FakeSecretManager}. Not thread-safe; {@link #build()} may be called again. */
+  public static final class Builder {
+    private String projectId;
+    private long projectNumber;
+
+    private Builder() {}
+
+    /**
+     * Serves only {@code projectId}, with number {@value #DEFAULT_PROJECT_NUMBER} in answers.
+     *
+     * @return this builder
+     */
+    public Builder project(String projectId) {
+      return project(projectId, DEFAULT_PROJECT_NUMBER);
+    }
+
+    /**
+     * Serves only {@code projectId}, with {@code projectNumber} in answers (and accepted in
+     * requests); other projects get {@code PERMISSION_DENIED}. Validated by {@link #build()}.
+     *
+     * @return this builder
+     */
+    public Builder project(String projectId, long projectNumber) {
+      this.projectId = Objects.requireNonNull(projectId, "projectId");
+      this.projectNumber = projectNumber;
+      return this;
+    }
+
+    /** Serves any project again (the default), undoing {@link #project}. */
+    public Builder anyProject() {
+      this.projectId = null;
+      return this;
+    }
+
+    /**
+     * A new, not yet started fake.
+     *
+     * @throws IllegalArgumentException if the pinned project id or number is invalid
+     */
+    public FakeSecretManager build() {
+      return projectId == null
+          ? new FakeSecretManager()
+          : new FakeSecretManager(projectId, projectNumber);
+    }
   }
 
   // ---------------------------------------------------------------------------------- lifecycle
@@ -255,14 +339,42 @@ public final class FakeSecretManager implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
-  /** The project id served. */
+  /**
+   * The project of the direct-state methods: the pinned one, or {@value #DEFAULT_PROJECT_ID} when
+   * serving any project.
+   */
   public String projectId() {
     return projectId;
   }
 
-  /** The project number used in resource names of answers. */
+  /** The number of {@link #projectId()} in resource names of answers. */
   public long projectNumber() {
     return projectNumber;
+  }
+
+  /** Whether the fake serves any project (true) or only {@link #projectId()} (false). */
+  public boolean servesAnyProject() {
+    return anyProject;
+  }
+
+  /**
+   * The number that answers use for a project named by id or number, as in {@code
+   * projects/<number>/secrets/<id>}. Serving any project, an id other than {@value
+   * #DEFAULT_PROJECT_ID} gets a stable number derived from it (12 digits, the same in every run).
+   *
+   * @throws IllegalArgumentException if the project is empty, contains {@code /}, or is not served
+   *     (the fake is pinned to another project)
+   */
+  public long projectNumberOf(String project) {
+    Objects.requireNonNull(project, "project");
+    if (project.isEmpty() || project.contains("/")) {
+      throw new IllegalArgumentException("invalid project: " + project);
+    }
+    long number = resolve(project);
+    if (number < 0) {
+      throw new IllegalArgumentException("project not served: " + project);
+    }
+    return number;
   }
 
   /** Stops serving at once, failing calls in flight. Idempotent; never throws. */
@@ -364,10 +476,11 @@ public final class FakeSecretManager implements AutoCloseable {
   public void createSecret(String secretId) {
     checkSecretId(secretId);
     synchronized (lock) {
-      if (secrets.containsKey(secretId)) {
+      if (secretsOf(projectNumber).containsKey(secretId)) {
         throw new IllegalStateException("secret exists: " + secretId);
       }
       putSecret(
+          projectNumber,
           secretId,
           Secret.newBuilder()
               .setReplication(
@@ -385,7 +498,7 @@ public final class FakeSecretManager implements AutoCloseable {
   public long addSecretVersion(String secretId, byte[] data) {
     Objects.requireNonNull(data, "data");
     synchronized (lock) {
-      StoredSecret s = secrets.get(secretId);
+      StoredSecret s = secretsOf(projectNumber).get(secretId);
       if (s == null) {
         throw new IllegalStateException("no such secret: " + secretId);
       }
@@ -398,7 +511,7 @@ public final class FakeSecretManager implements AutoCloseable {
   /** The secret as the service would return it from {@code GetSecret}, if it exists. */
   public Optional<Secret> secret(String secretId) {
     synchronized (lock) {
-      StoredSecret s = secrets.get(secretId);
+      StoredSecret s = secretsOf(projectNumber).get(secretId);
       return s == null ? Optional.empty() : Optional.of(s.secret);
     }
   }
@@ -406,7 +519,7 @@ public final class FakeSecretManager implements AutoCloseable {
   /** How many versions the secret has; 0 if it does not exist. */
   public int versionCount(String secretId) {
     synchronized (lock) {
-      StoredSecret s = secrets.get(secretId);
+      StoredSecret s = secretsOf(projectNumber).get(secretId);
       return s == null ? 0 : s.versions.size();
     }
   }
@@ -414,7 +527,7 @@ public final class FakeSecretManager implements AutoCloseable {
   /** A copy of the payload of a version, if the secret and version exist. */
   public Optional<byte[]> payload(String secretId, long version) {
     synchronized (lock) {
-      StoredSecret s = secrets.get(secretId);
+      StoredSecret s = secretsOf(projectNumber).get(secretId);
       if (s == null || version < 1 || version > s.versions.size()) {
         return Optional.empty();
       }
@@ -428,7 +541,7 @@ public final class FakeSecretManager implements AutoCloseable {
    */
   public boolean versionHadChecksum(String secretId, long version) {
     synchronized (lock) {
-      StoredSecret s = secrets.get(secretId);
+      StoredSecret s = secretsOf(projectNumber).get(secretId);
       return s != null
           && version >= 1
           && version <= s.versions.size()
@@ -436,10 +549,23 @@ public final class FakeSecretManager implements AutoCloseable {
     }
   }
 
-  /** The ids of all secrets, sorted. */
+  /** The ids of all secrets of {@link #projectId()}, sorted. */
   public List<String> secretIds() {
     synchronized (lock) {
-      return secrets.keySet().stream().sorted().toList();
+      return secretsOf(projectNumber).keySet().stream().sorted().toList();
+    }
+  }
+
+  /**
+   * The ids of all secrets of a project named by id or number, sorted; empty for a project never
+   * written to.
+   *
+   * @throws IllegalArgumentException as {@link #projectNumberOf}
+   */
+  public List<String> secretIds(String project) {
+    long number = projectNumberOf(project);
+    synchronized (lock) {
+      return secretsOf(number).keySet().stream().sorted().toList();
     }
   }
 
@@ -450,22 +576,66 @@ public final class FakeSecretManager implements AutoCloseable {
     }
   }
 
-  private StoredSecret putSecret(String secretId, Secret template) {
+  /** The secrets of a project, created empty on first use. Callers hold {@link #lock}. */
+  private Map<String, StoredSecret> secretsOf(long number) {
+    return projects.computeIfAbsent(number, n -> new LinkedHashMap<>());
+  }
+
+  /**
+   * The number of a project named in a request (id or number), or -1 if it is not served. Pure: the
+   * same answer for the same name, so that a project's id and number address the same secrets.
+   */
+  private long resolve(String project) {
+    if (project.equals(projectId)) {
+      return projectNumber;
+    }
+    if (!project.isEmpty() && project.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      // real project ids start with a letter: all digits is a project number
+      long number;
+      try {
+        number = Long.parseLong(project);
+      } catch (NumberFormatException e) {
+        return -1; // longer than any project number
+      }
+      if (number == projectNumber) {
+        return number;
+      }
+      return anyProject && number > 0 ? number : -1;
+    }
+    return anyProject ? derivedNumber(project) : -1;
+  }
+
+  /** A stable 12-digit number for a project id, from its SHA-256. */
+  private static long derivedNumber(String projectId) {
+    if (projectId.equals(DEFAULT_PROJECT_ID)) {
+      return DEFAULT_PROJECT_NUMBER;
+    }
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(projectId.getBytes(StandardCharsets.UTF_8));
+      long bits = ByteBuffer.wrap(hash).getLong() & Long.MAX_VALUE;
+      return 100_000_000_000L + bits % 900_000_000_000L;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing", e); // every JDK has it
+    }
+  }
+
+  private StoredSecret putSecret(long number, String secretId, Secret template) {
     Instant now = Instant.now();
     Secret secret =
         template.toBuilder()
-            .setName(secretName(secretId))
+            .setName(secretName(number, secretId))
             .setCreateTime(
                 Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
             .setEtag("\"" + Long.toHexString(now.toEpochMilli()) + "\"")
             .build();
     StoredSecret s = new StoredSecret(nextSeq++, secret);
-    secrets.put(secretId, s);
+    secretsOf(number).put(secretId, s);
     return s;
   }
 
-  private String secretName(String secretId) {
-    return "projects/" + projectNumber + "/secrets/" + secretId;
+  private static String secretName(long number, String secretId) {
+    return "projects/" + number + "/secrets/" + secretId;
   }
 
   // ------------------------------------------------------------------------------------ service
@@ -586,38 +756,47 @@ public final class FakeSecretManager implements AutoCloseable {
     return status.withDescription(description).asRuntimeException();
   }
 
-  private void checkProject(String project) {
-    if (!project.equals(projectId) && !project.equals(Long.toString(projectNumber))) {
+  /** The number of a project named in a request, or {@code PERMISSION_DENIED}. */
+  private long checkProject(String project) {
+    long number = resolve(project);
+    if (number < 0) {
       throw error(
           Status.PERMISSION_DENIED,
           "Permission 'secretmanager.secrets.list' denied for resource 'projects/"
               + project
               + "' (or it may not exist).");
     }
+    return number;
   }
 
-  private String projectOf(String parent) {
+  /** A secret named in a request: its project's number and its id. */
+  private record SecretRef(long project, String id) {
+    String name() {
+      return secretName(project, id);
+    }
+  }
+
+  private long projectOf(String parent) {
     Matcher m = PROJECT.matcher(parent);
     if (!m.matches()) {
       throw error(Status.INVALID_ARGUMENT, "Invalid resource field value in the request.");
     }
-    checkProject(m.group(1));
-    return m.group(1);
+    return checkProject(m.group(1));
   }
 
-  private String secretIdOf(String name) {
+  private SecretRef secretOf(String name) {
     Matcher m = SECRET.matcher(name);
     if (!m.matches()) {
       throw error(Status.INVALID_ARGUMENT, "Invalid resource field value in the request.");
     }
-    checkProject(m.group(1));
-    return m.group(2);
+    return new SecretRef(checkProject(m.group(1)), m.group(2));
   }
 
-  private StoredSecret existing(String secretId) {
-    StoredSecret s = secrets.get(secretId);
+  /** The stored secret or {@code NOT_FOUND}. Callers hold {@link #lock}. */
+  private StoredSecret existing(SecretRef ref) {
+    StoredSecret s = secretsOf(ref.project()).get(ref.id());
     if (s == null) {
-      throw error(Status.NOT_FOUND, "Secret [" + secretName(secretId) + "] not found.");
+      throw error(Status.NOT_FOUND, "Secret [" + ref.name() + "] not found.");
     }
     return s;
   }
@@ -629,7 +808,7 @@ public final class FakeSecretManager implements AutoCloseable {
   }
 
   private Secret onCreateSecret(CreateSecretRequest request) {
-    projectOf(request.getParent());
+    long project = projectOf(request.getParent());
     String id = request.getSecretId();
     if (!SECRET_ID.matcher(id).matches()) {
       throw error(
@@ -640,15 +819,16 @@ public final class FakeSecretManager implements AutoCloseable {
       throw error(Status.INVALID_ARGUMENT, "Secret.replication is required.");
     }
     synchronized (lock) {
-      if (secrets.containsKey(id)) {
-        throw error(Status.ALREADY_EXISTS, "Secret [" + secretName(id) + "] already exists.");
+      if (secretsOf(project).containsKey(id)) {
+        throw error(
+            Status.ALREADY_EXISTS, "Secret [" + secretName(project, id) + "] already exists.");
       }
-      return putSecret(id, request.getSecret()).secret;
+      return putSecret(project, id, request.getSecret()).secret;
     }
   }
 
   private SecretVersion onAddSecretVersion(AddSecretVersionRequest request) {
-    String id = secretIdOf(request.getParent());
+    SecretRef ref = secretOf(request.getParent());
     SecretPayload payload = request.getPayload();
     if (payload.getData().size() > MAX_PAYLOAD_BYTES) {
       throw error(Status.INVALID_ARGUMENT, "Secret payload data is larger than 65536 bytes.");
@@ -658,11 +838,11 @@ public final class FakeSecretManager implements AutoCloseable {
     }
     Instant now = Instant.now();
     synchronized (lock) {
-      StoredSecret s = existing(id);
+      StoredSecret s = existing(ref);
       s.versions.add(payload.getData().toByteArray());
       s.checksummed.add(payload.hasDataCrc32C());
       return SecretVersion.newBuilder()
-          .setName(secretName(id) + "/versions/" + s.versions.size())
+          .setName(ref.name() + "/versions/" + s.versions.size())
           .setState(SecretVersion.State.ENABLED)
           .setCreateTime(
               Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
@@ -676,17 +856,15 @@ public final class FakeSecretManager implements AutoCloseable {
     if (!m.matches()) {
       throw error(Status.INVALID_ARGUMENT, "Invalid resource field value in the request.");
     }
-    checkProject(m.group(1));
-    String id = m.group(2);
+    SecretRef ref = new SecretRef(checkProject(m.group(1)), m.group(2));
     String version = m.group(3);
     byte[] data;
     long number;
     boolean corrupt;
     synchronized (lock) {
-      StoredSecret s = secrets.get(id);
+      StoredSecret s = secretsOf(ref.project()).get(ref.id());
       if (s == null || s.versions.isEmpty()) {
-        throw error(
-            Status.NOT_FOUND, "Secret [" + secretName(id) + "] not found or has no versions.");
+        throw error(Status.NOT_FOUND, "Secret [" + ref.name() + "] not found or has no versions.");
       }
       if (version.equals("latest")) {
         number = s.versions.size();
@@ -702,7 +880,7 @@ public final class FakeSecretManager implements AutoCloseable {
         if (number > s.versions.size()) {
           throw error(
               Status.NOT_FOUND,
-              "Secret Version [" + secretName(id) + "/versions/" + version + "] not found.");
+              "Secret Version [" + ref.name() + "/versions/" + version + "] not found.");
         }
       }
       data = s.versions.get((int) number - 1);
@@ -711,7 +889,7 @@ public final class FakeSecretManager implements AutoCloseable {
     ByteString bytes = ByteString.copyFrom(data);
     long crc = crc32c(bytes);
     return AccessSecretVersionResponse.newBuilder()
-        .setName(secretName(id) + "/versions/" + number)
+        .setName(ref.name() + "/versions/" + number)
         .setPayload(
             SecretPayload.newBuilder()
                 .setData(bytes)
@@ -720,23 +898,23 @@ public final class FakeSecretManager implements AutoCloseable {
   }
 
   private Secret onGetSecret(GetSecretRequest request) {
-    String id = secretIdOf(request.getName());
+    SecretRef ref = secretOf(request.getName());
     synchronized (lock) {
-      return existing(id).secret;
+      return existing(ref).secret;
     }
   }
 
   private Empty onDeleteSecret(DeleteSecretRequest request) {
-    String id = secretIdOf(request.getName());
+    SecretRef ref = secretOf(request.getName());
     synchronized (lock) {
-      existing(id);
-      secrets.remove(id);
+      existing(ref);
+      secretsOf(ref.project()).remove(ref.id());
     }
     return Empty.getDefaultInstance();
   }
 
   private ListSecretsResponse onListSecrets(ListSecretsRequest request) {
-    projectOf(request.getParent());
+    long project = projectOf(request.getParent());
     if (request.getPageSize() < 0 || request.getPageSize() > MAX_LIST_PAGE) {
       throw error(Status.INVALID_ARGUMENT, "page_size must be in [0, 25000].");
     }
@@ -752,6 +930,7 @@ public final class FakeSecretManager implements AutoCloseable {
       }
     }
     synchronized (lock) {
+      Map<String, StoredSecret> secrets = secretsOf(project);
       int size = request.getPageSize() == 0 ? maxPageSize : request.getPageSize();
       size = Math.min(size, maxPageSize);
       ListSecretsResponse.Builder out = ListSecretsResponse.newBuilder();
@@ -778,48 +957,116 @@ public final class FakeSecretManager implements AutoCloseable {
 
   // --------------------------------------------------------------------------------------- main
 
+  private static final String USAGE =
+      "usage: java -cp <classpath> "
+          + FakeSecretManager.class.getName()
+          + " [--port N] [--project ID [--project-number N]]\n"
+          + "  --port N             TCP port on 127.0.0.1 (default 0: a free port)\n"
+          + "  --project ID         serve only this project (default: any project)\n"
+          + "  --project-number N   its number in answers (default "
+          + DEFAULT_PROJECT_NUMBER
+          + ")";
+
   /**
-   * Runs the fake as a process: {@code [--port N] [--project ID] [--project-number N]}. Prints the
-   * port served on the first line of standard output, then serves until killed.
+   * Runs the fake as a process: {@code [--port N] [--project ID [--project-number N]]}. Prints the
+   * port served on the first line of standard output (for harnesses to read), then what it serves
+   * and how to point kes4j at it, and serves until killed. Exits with status 2 on a bad argument.
    *
    * @throws InterruptedException if interrupted while serving
    */
   public static void main(String[] args) throws InterruptedException {
     int port = 0;
-    String project = DEFAULT_PROJECT_ID;
-    long number = DEFAULT_PROJECT_NUMBER;
+    String project = null;
+    Long number = null;
     PrintStream err = System.err;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
-          case "--port" -> port = Integer.parseInt(args[++i]);
-          case "--project" -> project = args[++i];
-          case "--project-number" -> number = Long.parseLong(args[++i]);
+          case "--port" -> port = Integer.parseInt(value(args, ++i, "--port"));
+          case "--project" -> project = value(args, ++i, "--project");
+          case "--project-number" -> number = Long.parseLong(value(args, ++i, "--project-number"));
           case "-h", "--help" -> {
-            System.out.println(
-                "usage: FakeSecretManager [--port N] [--project ID] [--project-number N]");
+            System.out.println(USAGE);
             return;
           }
           default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
         }
       }
+      if (number != null && project == null) {
+        throw new IllegalArgumentException("--project-number needs --project");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
     } catch (RuntimeException e) {
       err.println("FakeSecretManager: " + e.getMessage());
+      err.println(USAGE);
       System.exit(2);
       return;
     }
-    FakeSecretManager fake = new FakeSecretManager(project, number).start(port);
+    FakeSecretManager fake;
+    try {
+      fake =
+          (project == null
+                  ? new FakeSecretManager()
+                  : new FakeSecretManager(
+                      project, number == null ? DEFAULT_PROJECT_NUMBER : number))
+              .start(port);
+    } catch (RuntimeException e) {
+      err.println("FakeSecretManager: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(fake::close, "fake-secret-manager-stop"));
     System.out.println(fake.port());
+    System.out.print(fake.banner());
     System.out.flush();
-    err.println(
-        "FakeSecretManager: serving project "
-            + project
-            + " ("
-            + number
-            + ") on 127.0.0.1:"
-            + fake.port());
     fake.awaitTermination();
+  }
+
+  private static String value(String[] args, int i, String flag) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(flag + " needs a value");
+    }
+    return args[i];
+  }
+
+  /**
+   * What a started fake serves and how to point kes4j at it, as the process prints it after the
+   * port line: the address, {@code projects: any} or the pinned project, and the {@code endpoint:}
+   * and {@code SECRET_MANAGER_EMULATOR_HOST} forms the GCP key store accepts.
+   *
+   * @throws IllegalStateException if not started
+   */
+  public String banner() {
+    int p = port();
+    String address = "127.0.0.1:" + p;
+    String example = anyProject ? "my-project" : projectId;
+    StringBuilder b = new StringBuilder();
+    b.append("FakeSecretManager: an in-memory Google Cloud Secret Manager (v1) for tests\n");
+    b.append("  plaintext gRPC, no authentication, no persistence: not for production\n");
+    b.append("  address:  ").append(address).append('\n');
+    if (anyProject) {
+      b.append("  projects: any (each project id is its own empty project; pin one with --project)")
+          .append('\n');
+    } else {
+      b.append("  projects: ")
+          .append(projectId)
+          .append(" (number ")
+          .append(projectNumber)
+          .append(") only; any other project gets PERMISSION_DENIED\n");
+    }
+    b.append("Point kes4j at it, in the KES config:\n");
+    b.append("  keystore:\n");
+    b.append("    gcp:\n");
+    b.append("      secretmanager:\n");
+    b.append("        project_id: ").append(example).append('\n');
+    b.append("        endpoint: http://").append(address).append('\n');
+    b.append("or leave endpoint empty and set SECRET_MANAGER_EMULATOR_HOST=")
+        .append(address)
+        .append('\n');
+    b.append("(the store then uses no credentials). Stop with Ctrl-C.\n");
+    return b.toString();
   }
 
   private void awaitTermination() throws InterruptedException {
@@ -830,13 +1077,12 @@ public final class FakeSecretManager implements AutoCloseable {
     s.awaitTermination();
   }
 
+  /** The projects served and the port, if started; never blocks on a call. */
   @Override
   public String toString() {
     synchronized (this) {
-      return "FakeSecretManager[project="
-          + projectId
-          + ", number="
-          + projectNumber
+      return "FakeSecretManager[projects="
+          + (anyProject ? "any" : projectId + " (" + projectNumber + ")")
           + (server == null ? "" : ", port=" + server.getPort())
           + "]";
     }

@@ -1,4 +1,4 @@
-package dev.kes4j.keystore.gcp.testing;
+package dev.kes4j.keystore.gcp.fake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,8 +19,6 @@ import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
 import com.google.cloud.secretmanager.v1.SecretPayload;
 import com.google.cloud.secretmanager.v1.SecretVersion;
 import com.google.protobuf.ByteString;
-import dev.kes4j.api.spi.KeyStore;
-import dev.kes4j.keystore.gcp.GcpSecretManagerKeyStore;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -29,9 +27,9 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -76,6 +74,35 @@ class FakeSecretManagerTest {
         .setReplication(
             Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
         .build();
+  }
+
+  /** Google's client over a plaintext channel of its own to 127.0.0.1:port. */
+  private record Connection(ManagedChannel channel, SecretManagerServiceClient client)
+      implements AutoCloseable {
+    static Connection to(int port) throws Exception {
+      ManagedChannel channel =
+          ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      return new Connection(channel, clientOver(channel));
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      client.close();
+      channel.shutdownNow().awaitTermination(2, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Create, add version 1, access it back: what the GCP key store does for one key. */
+  private static String roundTrip(SecretManagerServiceClient c, String project, String id) {
+    Secret created = c.createSecret("projects/" + project, id, automatic());
+    c.addSecretVersion(created.getName(), payload("value of " + id));
+    String read =
+        c.accessSecretVersion("projects/" + project + "/secrets/" + id + "/versions/1")
+            .getPayload()
+            .getData()
+            .toStringUtf8();
+    assertThat(read).isEqualTo("value of " + id);
+    return created.getName();
   }
 
   private static SecretPayload payload(String text) {
@@ -135,8 +162,7 @@ class FakeSecretManagerTest {
           .isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
       assertThat(codeOf(() -> client.createSecret(PROJECT, "norepl", Secret.getDefaultInstance())))
           .isEqualTo(StatusCode.Code.INVALID_ARGUMENT);
-      assertThat(codeOf(() -> client.createSecret("projects/other", "s2", automatic())))
-          .isEqualTo(StatusCode.Code.PERMISSION_DENIED);
+      // PERMISSION_DENIED: only when pinned to one project (Projects.pinned)
       assertThat(codeOf(() -> client.accessSecretVersion(PROJECT + "/secrets/s1/versions/1")))
           .as("no versions yet")
           .isEqualTo(StatusCode.Code.NOT_FOUND);
@@ -303,44 +329,238 @@ class FakeSecretManagerTest {
     }
 
     @Test
-    @DisplayName("runs as a process: prints its port and serves a store until killed")
-    void asProcess() throws Exception {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder pb =
-          new ProcessBuilder(
-              java,
-              "-cp",
-              System.getProperty("java.class.path"),
-              FakeSecretManager.class.getName(),
-              "--port",
-              "0",
-              "--project",
-              "proc-project");
-      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-      Process process = pb.start();
+    @DisplayName("runs as a process: port first, then what it serves; any project over real gRPC")
+    void asProcessServingAnyProject() throws Exception {
+      Process process = startProcess("--port", "0");
       try {
-        BufferedReader out =
-            new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line = out.readLine();
-        assertThat(line).as("first line: the port").matches("[0-9]+");
-        int port = Integer.parseInt(line);
-        try (KeyStore store =
-            GcpSecretManagerKeyStore.builder()
-                .projectId("proc-project")
-                .endpoint("http://127.0.0.1:" + port)
-                .timeout(Duration.ofSeconds(5))
-                .build()) {
-          store.create("k", new byte[] {1, 2, 3});
-          assertThat(store.get("k")).containsExactly(1, 2, 3);
+        List<String> banner = readBanner(process);
+        int port = Integer.parseInt(banner.get(0));
+        String text = String.join("\n", banner);
+        assertThat(text)
+            .contains("address:  127.0.0.1:" + port)
+            .contains("projects: any")
+            .contains("endpoint: http://127.0.0.1:" + port)
+            .contains("SECRET_MANAGER_EMULATOR_HOST=127.0.0.1:" + port);
+        try (Connection conn = Connection.to(port)) {
+          SecretManagerServiceClient c = conn.client();
+          assertThat(roundTrip(c, "my-project", "k")).endsWith("/secrets/k");
+          assertThat(roundTrip(c, "another-project", "k")).endsWith("/secrets/k");
+          assertThat(roundTrip(c, FakeSecretManager.DEFAULT_PROJECT_ID, "k"))
+              .isEqualTo("projects/" + FakeSecretManager.DEFAULT_PROJECT_NUMBER + "/secrets/k");
         }
         assertThat(process.isAlive()).isTrue();
       } finally {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
+        stopProcess(process);
+      }
+    }
+
+    @Test
+    @DisplayName("runs as a process with --project: that project only, others PERMISSION_DENIED")
+    void asProcessPinned() throws Exception {
+      Process process =
+          startProcess("--port", "0", "--project", "proc-project", "--project-number", "42");
+      try {
+        List<String> banner = readBanner(process);
+        int port = Integer.parseInt(banner.get(0));
+        assertThat(String.join("\n", banner))
+            .contains("projects: proc-project (number 42) only")
+            .contains("project_id: proc-project")
+            .doesNotContain("projects: any");
+        try (Connection conn = Connection.to(port)) {
+          SecretManagerServiceClient c = conn.client();
+          assertThat(roundTrip(c, "proc-project", "k")).isEqualTo("projects/42/secrets/k");
+          assertThat(c.getSecret("projects/42/secrets/k").getName())
+              .isEqualTo("projects/42/secrets/k");
+          assertThat(codeOf(() -> c.createSecret("projects/my-project", "k", automatic())))
+              .isEqualTo(StatusCode.Code.PERMISSION_DENIED);
+        }
+      } finally {
+        stopProcess(process);
+      }
+    }
+
+    @Test
+    @DisplayName("a bad argument exits with status 2 and the usage")
+    void badArgument() throws Exception {
+      for (List<String> args :
+          List.of(List.of("--bogus"), List.of("--project-number", "7"), List.of("--port"))) {
+        ProcessBuilder pb = processBuilder(args.toArray(String[]::new));
+        pb.redirectErrorStream(true);
+        Process process = pb.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("exit status for %s", args).isEqualTo(2);
+        assertThat(out).contains("usage:");
+      }
+    }
+
+    private static ProcessBuilder processBuilder(String... args) {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> command = new ArrayList<>();
+      command.add(java);
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(FakeSecretManager.class.getName());
+      command.addAll(List.of(args));
+      return new ProcessBuilder(command);
+    }
+
+    private static Process startProcess(String... args) throws Exception {
+      ProcessBuilder pb = processBuilder(args);
+      pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+      return pb.start();
+    }
+
+    /** The lines the process prints up to and including the Ctrl-C line. */
+    private static List<String> readBanner(Process process) throws Exception {
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      String line = out.readLine();
+      assertThat(line).as("first line: the port").isNotNull().matches("[0-9]+");
+      lines.add(line);
+      while ((line = out.readLine()) != null) {
+        lines.add(line);
+        if (line.contains("Ctrl-C")) {
+          break;
         }
       }
+      return lines;
+    }
+
+    private static void stopProcess(Process process) throws Exception {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  @Nested
+  @DisplayName("projects")
+  class Projects {
+    @Test
+    @DisplayName("serves any project by default, each its own namespace, with stable numbers")
+    void anyProject() {
+      assertThat(fake.servesAnyProject()).isTrue();
+      String mine = roundTrip(client, "my-project", "shared-name");
+      String theirs = roundTrip(client, "their-project", "shared-name");
+      long myNumber = fake.projectNumberOf("my-project");
+      assertThat(mine).isEqualTo("projects/" + myNumber + "/secrets/shared-name");
+      assertThat(theirs)
+          .isEqualTo("projects/" + fake.projectNumberOf("their-project") + "/secrets/shared-name");
+      assertThat(myNumber)
+          .isNotEqualTo(fake.projectNumberOf("their-project"))
+          .isBetween(100_000_000_000L, 999_999_999_999L);
+      try (FakeSecretManager other = new FakeSecretManager()) {
+        assertThat(other.projectNumberOf("my-project"))
+            .as("the same number in every fake")
+            .isEqualTo(myNumber);
+      }
+
+      // a project's number addresses the same secrets as its id
+      assertThat(
+              client
+                  .accessSecretVersion("projects/" + myNumber + "/secrets/shared-name/versions/1")
+                  .getPayload()
+                  .getData()
+                  .toStringUtf8())
+          .isEqualTo("value of shared-name");
+      // one project's secrets are invisible to another (and to the default project)
+      client.deleteSecret("projects/their-project/secrets/shared-name");
+      assertThat(client.getSecret("projects/my-project/secrets/shared-name").getName())
+          .isEqualTo(mine);
+      assertThat(codeOf(() -> client.getSecret("projects/their-project/secrets/shared-name")))
+          .isEqualTo(StatusCode.Code.NOT_FOUND);
+      assertThat(fake.secretIds("my-project")).containsExactly("shared-name");
+      assertThat(fake.secretIds(Long.toString(myNumber))).containsExactly("shared-name");
+      assertThat(fake.secretIds("their-project")).isEmpty();
+      assertThat(fake.secretIds()).as("the default project").isEmpty();
+    }
+
+    @Test
+    @DisplayName("ListSecrets lists one project only, with its own total_size")
+    void listPerProject() {
+      client.createSecret("projects/p-one", "a", automatic());
+      client.createSecret("projects/p-one", "b", automatic());
+      client.createSecret("projects/p-two", "c", automatic());
+      Map<String, List<String>> listed = new java.util.TreeMap<>();
+      for (String project : List.of("p-one", "p-two", "p-three")) {
+        ListSecretsResponse page =
+            client
+                .listSecretsCallable()
+                .call(ListSecretsRequest.newBuilder().setParent("projects/" + project).build());
+        listed.put(
+            project,
+            page.getSecretsList().stream()
+                .map(x -> x.getName().substring(x.getName().lastIndexOf('/') + 1))
+                .toList());
+        assertThat(page.getTotalSize()).isEqualTo(page.getSecretsCount());
+      }
+      assertThat(listed)
+          .containsEntry("p-one", List.of("a", "b"))
+          .containsEntry("p-two", List.of("c"))
+          .containsEntry("p-three", List.of());
+    }
+
+    @Test
+    @DisplayName("a pinned project is served by id and number; every other is PERMISSION_DENIED")
+    void pinned() throws Exception {
+      try (FakeSecretManager pinned =
+          FakeSecretManager.builder().project("only-project", 777).build().start()) {
+        assertThat(pinned.servesAnyProject()).isFalse();
+        try (Connection conn = Connection.to(pinned.port())) {
+          SecretManagerServiceClient c = conn.client();
+          assertThat(roundTrip(c, "only-project", "k")).isEqualTo("projects/777/secrets/k");
+          assertThat(c.getSecret("projects/777/secrets/k").getName())
+              .isEqualTo("projects/777/secrets/k");
+          for (String other :
+              List.of("my-project", FakeSecretManager.DEFAULT_PROJECT_ID, "778", "123")) {
+            assertThat(codeOf(() -> c.createSecret("projects/" + other, "k", automatic())))
+                .as("create in %s", other)
+                .isEqualTo(StatusCode.Code.PERMISSION_DENIED);
+            assertThat(codeOf(() -> c.getSecret("projects/" + other + "/secrets/k")))
+                .as("get in %s", other)
+                .isEqualTo(StatusCode.Code.PERMISSION_DENIED);
+            assertThat(
+                    codeOf(
+                        () -> c.accessSecretVersion("projects/" + other + "/secrets/k/versions/1")))
+                .as("access in %s", other)
+                .isEqualTo(StatusCode.Code.PERMISSION_DENIED);
+            assertThat(codeOf(() -> c.listSecrets("projects/" + other).iterateAll().iterator()))
+                .as("list in %s", other)
+                .isEqualTo(StatusCode.Code.PERMISSION_DENIED);
+          }
+        }
+        assertThat(pinned.secretIds()).containsExactly("k");
+        assertThatThrownBy(() -> pinned.projectNumberOf("my-project"))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThat(pinned.toString()).contains("only-project (777)");
+      }
+    }
+
+    @Test
+    @DisplayName("the builder serves any project unless told otherwise, and validates")
+    void builder() {
+      try (FakeSecretManager any = FakeSecretManager.builder().build();
+          FakeSecretManager pinned = FakeSecretManager.builder().project("p-id").build();
+          FakeSecretManager undone =
+              FakeSecretManager.builder().project("p-id").anyProject().build()) {
+        assertThat(any.servesAnyProject()).isTrue();
+        assertThat(any.projectId()).isEqualTo(FakeSecretManager.DEFAULT_PROJECT_ID);
+        assertThat(pinned.servesAnyProject()).isFalse();
+        assertThat(pinned.projectId()).isEqualTo("p-id");
+        assertThat(pinned.projectNumber()).isEqualTo(FakeSecretManager.DEFAULT_PROJECT_NUMBER);
+        assertThat(undone.servesAnyProject()).isTrue();
+      }
+      for (String bad : List.of("", "a/b", "12345")) {
+        assertThatThrownBy(() -> FakeSecretManager.builder().project(bad).build())
+            .as("project id %s", bad)
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThatThrownBy(() -> FakeSecretManager.builder().project("p-id", 0).build())
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }
