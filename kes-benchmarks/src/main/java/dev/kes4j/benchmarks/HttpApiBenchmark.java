@@ -1,12 +1,12 @@
 package dev.kes4j.benchmarks;
 
 import dev.kes4j.core.Kes;
+import dev.kes4j.http.ApiRequest;
+import dev.kes4j.http.ApiResponse;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.policy.ApiKey;
 import dev.kes4j.policy.PolicySet;
-import dev.kes4j.server.ApiRequest;
-import dev.kes4j.server.ApiResponse;
-import dev.kes4j.server.KesHttpApi;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package dev.kes4j.server;
+package dev.kes4j.http;
 
 import dev.kes4j.api.DataKey;
 import dev.kes4j.api.DecryptRequest;
@@ -16,16 +16,16 @@ import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.internal.GoTime;
+import dev.kes4j.http.internal.Json;
+import dev.kes4j.http.internal.LogHub;
+import dev.kes4j.http.internal.RefusalLog;
+import dev.kes4j.http.internal.ServerMetrics;
 import dev.kes4j.policy.Decision;
 import dev.kes4j.policy.Identities;
 import dev.kes4j.policy.NameRules;
 import dev.kes4j.policy.PeerChainException;
 import dev.kes4j.policy.PolicySet;
-import dev.kes4j.server.internal.GoTime;
-import dev.kes4j.server.internal.Json;
-import dev.kes4j.server.internal.LogHub;
-import dev.kes4j.server.internal.RefusalLog;
-import dev.kes4j.server.internal.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLDecoder;
@@ -73,7 +73,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One audit event per request (except {@code /v1/metrics}) is written to the audit stream
  * subscribers and to the {@link Builder#auditSink extra sink}; build the engine without an audit
- * sink so events are not recorded twice. Request counts and times go to KES's Prometheus metrics.
+ * sink so events are not recorded twice. Request counts and times go to KES's Prometheus metrics
+ * ({@code /v1/metrics}, written without a metrics library).
  *
  * <p>Thread-safe. {@link #handle} blocks while the engine talks to the key store; streamed
  * responses block in {@link ApiResponse.EventStream#run} until the client leaves. {@code handle}
@@ -318,11 +319,6 @@ public final class KesHttpApi implements AutoCloseable {
       }
     }
     return true;
-  }
-
-  /** The Prometheus registry of this API's metrics (dedicated, not the global default). */
-  public io.prometheus.metrics.model.registry.PrometheusRegistry metricsRegistry() {
-    return metrics.registry();
   }
 
   /**
