@@ -1,22 +1,13 @@
 package dev.kes4j.http;
 
-import dev.kes4j.api.DataKey;
-import dev.kes4j.api.DecryptRequest;
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.KesException;
-import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.api.KeyExistsException;
-import dev.kes4j.api.KeyInfo;
-import dev.kes4j.api.KeyService;
 import dev.kes4j.api.NotAuthorizedException;
-import dev.kes4j.api.Page;
-import dev.kes4j.api.Policy;
-import dev.kes4j.api.ServiceStatus;
 import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
-import dev.kes4j.http.internal.GoTime;
 import dev.kes4j.http.internal.Json;
 import dev.kes4j.http.internal.LogHub;
 import dev.kes4j.http.internal.RefusalLog;
@@ -25,26 +16,17 @@ import dev.kes4j.policy.Decision;
 import dev.kes4j.policy.Identities;
 import dev.kes4j.policy.NameRules;
 import dev.kes4j.policy.PeerChainException;
-import dev.kes4j.policy.PolicySet;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * sink so events are not recorded twice. Request counts and times go to KES's Prometheus metrics
  * ({@code /v1/metrics}, written without a metrics library).
  *
+ * <p>Every route is one row of a single table (package-private {@code RouteTable}): its path
+ * ({@link dev.kes4j.api.ApiPath}), body limit, timeout, whether it may block, authentication, 500
+ * message and handler. Routing, {@link #mayBlock}, error answers and dispatch all read that row.
+ *
  * <p>Thread-safe. {@link #handle} blocks while the engine talks to the key store; streamed
  * responses block in {@link ApiResponse.EventStream#run} until the client leaves. {@code handle}
  * never throws for any input: every failure becomes an error response.
@@ -85,12 +71,6 @@ public final class KesHttpApi implements AutoCloseable {
 
   /** {@code 1 * mem.MB} (decimal) of the newest KES: the body limit of the crypto routes. */
   public static final long MB = 1_000_000L;
-
-  private static final long MIB = 1L << 20;
-  private static final String JSON = "application/json";
-  private static final String NDJSON = "application/x-ndjson";
-  private static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", JSON);
-  private static final int MAX_BULK = 1000;
 
   /** How a route authenticates its caller (spec §1.3, "Auth" column). */
   public enum Auth {
@@ -142,77 +122,49 @@ public final class KesHttpApi implements AutoCloseable {
     }
   }
 
-  private static final List<Route> DEFAULT_ROUTES =
-      List.of(
-          route("GET", "/version", 0, 10, Auth.NONE),
-          route("GET", "/v1/ready", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/status", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/metrics", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/api", 0, 10, Auth.VERIFY),
-          route("PUT", "/v1/key/create/", 0, 15, Auth.VERIFY),
-          route("PUT", "/v1/key/import/", MB, 15, Auth.VERIFY),
-          route("GET", "/v1/key/describe/", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/key/list/", 0, 15, Auth.VERIFY),
-          route("DELETE", "/v1/key/delete/", 0, 15, Auth.VERIFY),
-          route("PUT", "/v1/key/generate/", MB, 15, Auth.VERIFY),
-          route("PUT", "/v1/key/encrypt/", MB, 15, Auth.VERIFY),
-          route("PUT", "/v1/key/decrypt/", MB, 15, Auth.VERIFY),
-          route("PUT", "/v1/key/hmac/", MB, 15, Auth.VERIFY),
-          route("POST", "/v1/key/bulk/decrypt/", MIB, 15, Auth.VERIFY),
-          route("GET", "/v1/policy/describe/", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/policy/read/", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/policy/list/", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/identity/describe/", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/identity/list/", 0, 15, Auth.VERIFY),
-          route("GET", "/v1/identity/self/describe", 0, 15, Auth.IDENTIFY),
-          route("GET", "/v1/log/error", 0, 0, Auth.VERIFY),
-          route("GET", "/v1/log/audit", 0, 0, Auth.VERIFY),
-          route("GET", "/v1/log/error/trace", 0, 0, Auth.VERIFY),
-          route("GET", "/v1/log/audit/trace", 0, 0, Auth.VERIFY));
-
-  private static Route route(String method, String path, long maxBody, int seconds, Auth auth) {
-    return new Route(method, path, maxBody, Duration.ofSeconds(seconds), auth);
-  }
-
   private final Kes kes;
   private final KesConfig.ErrorMessages errors;
-  private final boolean legacyListing;
-  private final NameRules names;
   private final AuditSink extraAudit;
   private final Clock clock;
+  private final List<Endpoint> table;
   private final List<Route> routes;
-  private final Map<String, Route> exact = new HashMap<>();
-  private final List<Route> prefixed = new ArrayList<>();
+  private final Map<String, Bound> exact = new HashMap<>();
+  private final List<Bound> prefixed = new ArrayList<>();
   private final LogHub auditHub = new LogHub();
   private final LogHub errorHub = new LogHub();
   private final ServerMetrics metrics;
-  private final String commit;
   private final RefusalLog refusals;
+
+  /** A row of the table with its effective route (overrides applied). */
+  private record Bound(Route route, Endpoint endpoint) {}
 
   private KesHttpApi(Builder b) {
     this.kes = b.kes;
     this.errors = b.errors;
-    this.legacyListing = b.legacyListing;
-    this.names = b.lenientNames ? NameRules.LENIENT : NameRules.STRICT;
     this.extraAudit = b.audit;
     this.clock = b.clock;
-    this.commit = b.commit;
+    this.metrics = new ServerMetrics(kes.startTime());
+    this.table =
+        RouteTable.of(
+            new KeyHandlers(kes, b.legacyListing),
+            new PolicyHandlers(kes, b.lenientNames ? NameRules.LENIENT : NameRules.STRICT),
+            new ServiceHandlers(kes, b.commit, metrics, auditHub, errorHub, this::routes));
     List<Route> rs = new ArrayList<>();
-    for (Route r : DEFAULT_ROUTES) {
+    for (Endpoint e : table) {
+      Route r = e.route();
       KesConfig.ApiRoute o = override(b.overrides, r.path());
-      rs.add(o == null ? r : r.with(o));
-    }
-    this.routes = List.copyOf(rs);
-    for (Route r : routes) {
-      if (r.takesResource()) {
-        prefixed.add(r);
+      Route effective = o == null ? r : r.with(o);
+      rs.add(effective);
+      Bound bound = new Bound(effective, e);
+      if (effective.takesResource()) {
+        prefixed.add(bound);
       } else {
-        exact.put(r.path(), r);
+        exact.put(effective.path(), bound);
       }
     }
+    this.routes = List.copyOf(rs);
     // longest prefix first, as Go's ServeMux picks the most specific pattern
-    prefixed.sort((x, y) -> Integer.compare(y.path().length(), x.path().length()));
-    this.metrics = new ServerMetrics(kes.startTime());
+    prefixed.sort((x, y) -> Integer.compare(y.route().path().length(), x.route().path().length()));
     this.refusals = new RefusalLog(REFUSAL_LOG_INTERVAL, clock::millis, this::logError);
   }
 
@@ -257,16 +209,21 @@ public final class KesHttpApi implements AutoCloseable {
    * path (301). Transports use it to learn the body limit before reading a body.
    */
   public Optional<Route> route(String path) {
-    Route r = exact.get(path);
-    if (r != null) {
-      return Optional.of(r);
+    Bound b = bound(path);
+    return b == null ? Optional.empty() : Optional.of(b.route());
+  }
+
+  private Bound bound(String path) {
+    Bound b = exact.get(path);
+    if (b != null) {
+      return b;
     }
-    for (Route p : prefixed) {
-      if (path.startsWith(p.path())) {
-        return Optional.of(p);
+    for (Bound p : prefixed) {
+      if (path.startsWith(p.route().path())) {
+        return p;
       }
     }
-    return Optional.empty();
+    return null;
   }
 
   /**
@@ -278,29 +235,17 @@ public final class KesHttpApi implements AutoCloseable {
    */
   public boolean mayBlock(ApiRequest request) {
     String path = request.path();
-    Route route = route(path).orElse(null);
-    if (route == null) {
+    Bound b = bound(path);
+    if (b == null) {
       return false;
     }
-    switch (route.path()) {
-      case "/version":
-      case "/v1/api":
-      case "/v1/metrics":
-      case "/v1/policy/describe/":
-      case "/v1/policy/read/":
-      case "/v1/policy/list/":
-      case "/v1/identity/describe/":
-      case "/v1/identity/list/":
-      case "/v1/identity/self/describe":
+    switch (b.endpoint().blocking()) {
+      case NEVER:
         return false;
-      case "/v1/key/generate/":
-      case "/v1/key/encrypt/":
-      case "/v1/key/decrypt/":
-      case "/v1/key/hmac/":
-      case "/v1/key/describe/":
-        return !kes.isCached(path.substring(route.path().length()));
+      case UNLESS_CACHED:
+        return !kes.isCached(path.substring(b.route().path().length()));
       default:
-        return true; // create, import, delete, list, bulk, status, ready, log streams
+        return true;
     }
   }
 
@@ -312,9 +257,7 @@ public final class KesHttpApi implements AutoCloseable {
    */
   public boolean requiresClientCertificate() {
     for (int i = 0; i < routes.size(); i++) {
-      Route r = routes.get(i);
-      Route d = DEFAULT_ROUTES.get(i);
-      if (r.auth() != d.auth()) {
+      if (routes.get(i).auth() != table.get(i).auth()) {
         return false;
       }
     }
@@ -379,11 +322,13 @@ public final class KesHttpApi implements AutoCloseable {
     Objects.requireNonNull(request, "request");
     long start = System.nanoTime();
     String path = request.path();
-    Route route = route(path).orElse(null);
-    if (route == null) {
+    Bound bound = bound(path);
+    if (bound == null) {
       return unrouted(request);
     }
-    boolean counted = !route.path().equals("/v1/metrics");
+    Route route = bound.route();
+    Endpoint endpoint = bound.endpoint();
+    boolean counted = endpoint.observed();
     if (counted) {
       metrics.requestStarted();
     }
@@ -394,7 +339,8 @@ public final class KesHttpApi implements AutoCloseable {
         response = methodNotAllowed(request.method(), route.method());
       } else {
         identity = authenticate(route, request, path);
-        response = dispatch(route, request, identity, path.substring(route.path().length()));
+        String resource = path.substring(route.path().length());
+        response = endpoint.handler().handle(new Endpoint.Call(route, request, identity, resource));
       }
     } catch (KesException e) {
       response = error(e);
@@ -402,9 +348,9 @@ public final class KesHttpApi implements AutoCloseable {
         logError(request.method() + " " + path + ": " + e.getMessage() + causeOf(e));
       }
     } catch (RuntimeException e) {
-      String message = internalMessage(route);
+      String message = endpoint.failure();
       logError(request.method() + " " + path + ": " + message + ": " + e);
-      response = error(500, message);
+      response = Responses.error(500, message);
     }
     if (counted) {
       long took = System.nanoTime() - start;
@@ -416,22 +362,6 @@ public final class KesHttpApi implements AutoCloseable {
 
   private static String causeOf(KesException e) {
     return e.getCause() == null ? "" : " (" + e.getCause() + ")";
-  }
-
-  private static String internalMessage(Route route) {
-    switch (route.path()) {
-      case "/v1/key/generate/":
-        return "failed to generate encryption key";
-      case "/v1/key/encrypt/":
-        return "failed to encrypt plaintext";
-      case "/v1/key/decrypt/":
-      case "/v1/key/bulk/decrypt/":
-        return "failed to decrypt ciphertext";
-      case "/version":
-        return "failed to read server version";
-      default:
-        return "internal server error";
-    }
   }
 
   private ApiResponse unrouted(ApiRequest request) {
@@ -465,10 +395,10 @@ public final class KesHttpApi implements AutoCloseable {
 
   private ApiResponse methodNotAllowed(String got, String expected) {
     Map<String, String> h = new LinkedHashMap<>();
-    h.put("Content-Type", JSON);
+    h.put("Content-Type", Responses.JSON);
     h.put("Accept", expected);
     return ApiResponse.of(
-        405, h, errorBody("received method '" + got + "' expected '" + expected + "'"));
+        405, h, Responses.errorBody("received method '" + got + "' expected '" + expected + "'"));
   }
 
   private Identity authenticate(Route route, ApiRequest request, String path) {
@@ -614,539 +544,6 @@ public final class KesHttpApi implements AutoCloseable {
     }
   }
 
-  private KeyService engine(Identity identity, ApiRequest request) {
-    return identity == null ? kes : kes.asAuthorized(identity, request.remoteAddress());
-  }
-
-  private ApiResponse dispatch(Route route, ApiRequest req, Identity id, String resource) {
-    switch (route.path()) {
-      case "/version":
-        return json(
-            "{\"version\":"
-                + Json.quote(Kes.version())
-                + ",\"commit\":"
-                + Json.quote(commit)
-                + "}");
-      case "/v1/ready":
-        return ready();
-      case "/v1/status":
-        return status();
-      case "/v1/metrics":
-        {
-          String accept = req.header("Accept").orElse("");
-          return ApiResponse.of(
-              200, Map.of("Content-Type", metrics.contentType(accept)), metrics.scrape(accept));
-        }
-      case "/v1/api":
-        return apiTable();
-      case "/v1/key/create/":
-        engine(id, req).createKey(resource);
-        return empty();
-      case "/v1/key/import/":
-        return importKey(req, id, resource);
-      case "/v1/key/describe/":
-        return describeKey(engine(id, req).describeKey(resource));
-      case "/v1/key/list/":
-        return listKeys(req, id, resource);
-      case "/v1/key/delete/":
-        engine(id, req).deleteKey(resource);
-        return empty();
-      case "/v1/key/generate/":
-        return generate(route, req, id, resource);
-      case "/v1/key/encrypt/":
-        return encrypt(route, req, id, resource);
-      case "/v1/key/decrypt/":
-        return decrypt(route, req, id, resource);
-      case "/v1/key/hmac/":
-        return hmac(route, req, id, resource);
-      case "/v1/key/bulk/decrypt/":
-        return bulkDecrypt(route, req, id, resource);
-      case "/v1/policy/describe/":
-        return describePolicy(resource);
-      case "/v1/policy/read/":
-        return readPolicy(resource);
-      case "/v1/policy/list/":
-        return listPolicies(resource);
-      case "/v1/identity/describe/":
-        return describeIdentity(resource);
-      case "/v1/identity/list/":
-        return listIdentities(resource);
-      case "/v1/identity/self/describe":
-        return selfDescribe(id);
-      case "/v1/log/error":
-      case "/v1/log/error/trace":
-        return ApiResponse.stream(Map.of("Content-Type", NDJSON), errorHub.stream());
-      case "/v1/log/audit":
-      case "/v1/log/audit/trace":
-        return ApiResponse.stream(Map.of("Content-Type", NDJSON), auditHub.stream());
-      default:
-        throw new IllegalStateException("route without handler: " + route.path());
-    }
-  }
-
-  // ---- handlers --------------------------------------------------------------------------------
-
-  private ApiResponse ready() {
-    ServiceStatus s = kes.status();
-    if (!s.keyStoreReachable()) {
-      throw new KesException(504, "key store is not reachable");
-    }
-    return empty();
-  }
-
-  private ApiResponse status() {
-    ServiceStatus s = kes.status();
-    Runtime rt = Runtime.getRuntime();
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"version\":").append(Json.quote(s.version()));
-    sb.append(",\"os\":").append(Json.quote(goOs()));
-    sb.append(",\"arch\":").append(Json.quote(goArch()));
-    sb.append(",\"uptime\":").append(s.uptime().toSeconds());
-    sb.append(",\"num_cpu\":").append(rt.availableProcessors());
-    sb.append(",\"num_cpu_used\":").append(rt.availableProcessors());
-    sb.append(",\"mem_heap_used\":").append(rt.totalMemory() - rt.freeMemory());
-    sb.append(",\"mem_stack_used\":").append(ServerMetrics.stackEstimate());
-    if (s.keyStoreReachable()) {
-      if (!s.keyStoreLatency().isZero()) {
-        // spec §1.4: sent as milliseconds, rounded, at least 1
-        long ms = Math.max(1, Math.round(s.keyStoreLatency().toNanos() / 1e6));
-        sb.append(",\"keystore_latency\":").append(ms);
-      }
-    } else {
-      // spec §1.4: kms-go rejects unreachable without unavailable; send both
-      sb.append(",\"keystore_unreachable\":true,\"keystore_unavailable\":true");
-    }
-    sb.append('}');
-    return json(sb);
-  }
-
-  static String goOs() {
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    if (os.startsWith("windows")) {
-      return "windows";
-    }
-    if (os.startsWith("mac")) {
-      return "darwin";
-    }
-    return os.replace(' ', '_');
-  }
-
-  static String goArch() {
-    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    switch (arch) {
-      case "x86_64":
-      case "amd64":
-        return "amd64";
-      case "aarch64":
-      case "arm64":
-        return "arm64";
-      case "x86":
-      case "i386":
-      case "i686":
-        return "386";
-      default:
-        return arch;
-    }
-  }
-
-  private ApiResponse apiTable() {
-    StringBuilder sb = new StringBuilder(2048).append('[');
-    for (int i = 0; i < routes.size(); i++) {
-      Route r = routes.get(i);
-      if (i > 0) {
-        sb.append(',');
-      }
-      sb.append("{\"method\":").append(Json.quote(r.method()));
-      sb.append(",\"path\":").append(Json.quote(r.path()));
-      sb.append(",\"max_body\":").append(r.maxBody());
-      sb.append(",\"timeout\":").append(r.timeout().toSeconds()).append('}');
-    }
-    return json(sb.append(']'));
-  }
-
-  private ApiResponse importKey(ApiRequest req, Identity id, String name) {
-    Json.Fields f;
-    byte[] key;
-    String cipher;
-    try {
-      f = Json.object(readBody(req, MB));
-      if (!f.has("key") && f.has("bytes")) {
-        // KES 0.16's import body {"bytes":"<b64>"}: always an AES256 key
-        key = f.bytes("bytes");
-        cipher = f.has("cipher") ? f.string("cipher") : "AES256";
-      } else {
-        key = f.bytes("key");
-        cipher = f.string("cipher");
-      }
-    } catch (Json.DecodeException | BodyTooLarge e) {
-      throw new KesException(400, "invalid import key request body");
-    }
-    try {
-      KeyAlgorithm algorithm = KeyAlgorithm.parse(cipher);
-      engine(id, req).importKey(name, algorithm, key);
-    } finally {
-      Arrays.fill(key, (byte) 0);
-    }
-    return empty();
-  }
-
-  private ApiResponse describeKey(KeyInfo info) {
-    StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"name\":").append(Json.quote(info.name()));
-    sb.append(",\"algorithm\":").append(Json.quote(info.algorithm().kesName()));
-    sb.append(",\"created_at\":").append(Json.quote(GoTime.format(info.createdAt())));
-    if (!info.createdBy().isEmpty()) {
-      sb.append(",\"created_by\":").append(Json.quote(info.createdBy()));
-    }
-    return json(sb.append('}'));
-  }
-
-  private ApiResponse listKeys(ApiRequest req, Identity id, String pattern) {
-    KeyService engine = engine(id, req);
-    Map<String, String> query = query(req.query());
-    String continueAt = query.getOrDefault("continue_at", query.getOrDefault("continue", ""));
-    int limit = 0;
-    String l = query.get("limit");
-    if (l != null) {
-      try {
-        limit = Integer.parseInt(l);
-      } catch (NumberFormatException e) {
-        throw new KesException(400, "invalid request body");
-      }
-    }
-    if (legacyListing || req.header("Accept").orElse("").contains(NDJSON)) {
-      // KES ≤ 0.22 listing: one {"name":..} per line, every page
-      StringBuilder sb = new StringBuilder();
-      String next = continueAt;
-      do {
-        Page<String> page = engine.listKeys(pattern, next, limit);
-        for (String name : page.items()) {
-          sb.append("{\"name\":");
-          Json.quote(sb, name).append("}\n");
-        }
-        next = page.continueAt();
-      } while (!next.isEmpty());
-      return ApiResponse.of(200, Map.of("Content-Type", NDJSON), Json.utf8(sb));
-    }
-    Page<String> page = engine.listKeys(pattern, continueAt, limit);
-    StringBuilder sb = new StringBuilder(64 + 24 * page.items().size()).append("{\"names\":[");
-    appendNames(sb, page.items());
-    sb.append(']');
-    if (!page.continueAt().isEmpty()) {
-      sb.append(",\"continue_at\":").append(Json.quote(page.continueAt()));
-    }
-    return json(sb.append('}'));
-  }
-
-  private static void appendNames(StringBuilder sb, List<String> names) {
-    for (int i = 0; i < names.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      Json.quote(sb, names.get(i));
-    }
-  }
-
-  private static Map<String, String> query(String query) {
-    if (query.isEmpty()) {
-      return Map.of();
-    }
-    Map<String, String> out = new HashMap<>();
-    for (String part : query.split("&")) {
-      int eq = part.indexOf('=');
-      String k = eq < 0 ? part : part.substring(0, eq);
-      String v = eq < 0 ? "" : part.substring(eq + 1);
-      try {
-        out.putIfAbsent(
-            URLDecoder.decode(k, StandardCharsets.UTF_8),
-            URLDecoder.decode(v, StandardCharsets.UTF_8));
-      } catch (IllegalArgumentException e) {
-        // malformed escapes: ignore the parameter, as Go's ParseQuery drops it
-      }
-    }
-    return out;
-  }
-
-  private ApiResponse generate(Route route, ApiRequest req, Identity id, String name) {
-    byte[] context = new byte[0];
-    if (req.contentLength() != 0) { // spec §1.4: body parsed only if there is one
-      context = decodeBody(route, req, f -> f.bytes("context"));
-    }
-    DataKey dek = engine(id, req).generateKey(name, context);
-    byte[] plaintext = dek.plaintext();
-    try {
-      StringBuilder sb = new StringBuilder(160);
-      sb.append("{\"plaintext\":\"").append(Base64.getEncoder().encodeToString(plaintext));
-      sb.append("\",\"ciphertext\":\"")
-          .append(Base64.getEncoder().encodeToString(dek.ciphertext()))
-          .append("\"}");
-      return json(sb);
-    } finally {
-      Arrays.fill(plaintext, (byte) 0);
-      dek.destroy();
-    }
-  }
-
-  private ApiResponse encrypt(Route route, ApiRequest req, Identity id, String name) {
-    byte[][] in =
-        decodeBody(route, req, f -> new byte[][] {f.bytes("plaintext"), f.bytes("context")});
-    byte[] plaintext = in[0];
-    try {
-      byte[] ct = engine(id, req).encrypt(name, plaintext, in[1]);
-      return json("{\"ciphertext\":\"" + Base64.getEncoder().encodeToString(ct) + "\"}");
-    } finally {
-      Arrays.fill(plaintext, (byte) 0);
-    }
-  }
-
-  private ApiResponse decrypt(Route route, ApiRequest req, Identity id, String name) {
-    byte[][] in =
-        decodeBody(route, req, f -> new byte[][] {f.bytes("ciphertext"), f.bytes("context")});
-    byte[] plaintext = engine(id, req).decrypt(name, in[0], in[1]);
-    try {
-      return json("{\"plaintext\":\"" + Base64.getEncoder().encodeToString(plaintext) + "\"}");
-    } finally {
-      Arrays.fill(plaintext, (byte) 0);
-    }
-  }
-
-  private ApiResponse hmac(Route route, ApiRequest req, Identity id, String name) {
-    byte[] message = decodeBody(route, req, f -> f.bytes("message"));
-    byte[] mac = engine(id, req).hmac(name, message);
-    return json("{\"hmac\":\"" + Base64.getEncoder().encodeToString(mac) + "\"}");
-  }
-
-  private ApiResponse bulkDecrypt(Route route, ApiRequest req, Identity id, String name) {
-    List<DecryptRequest> requests = new ArrayList<>();
-    try {
-      List<Json.Fields> items = Json.arrayOfObjects(readBody(req, route.maxBody()));
-      if (items.size() > MAX_BULK) {
-        throw new KesException(400, "too many ciphertexts");
-      }
-      for (Json.Fields f : items) {
-        requests.add(DecryptRequest.of(f.bytes("ciphertext"), f.bytes("context")));
-      }
-    } catch (Json.DecodeException | BodyTooLarge e) {
-      throw invalidBody();
-    }
-    List<byte[]> plaintexts = engine(id, req).decryptAll(name, requests);
-    StringBuilder sb = new StringBuilder(64 * plaintexts.size() + 2).append('[');
-    for (int i = 0; i < plaintexts.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      byte[] p = plaintexts.get(i);
-      sb.append("{\"plaintext\":\"").append(Base64.getEncoder().encodeToString(p)).append("\"}");
-      Arrays.fill(p, (byte) 0);
-    }
-    return json(sb.append(']'));
-  }
-
-  private String createdAt() {
-    return Json.quote(GoTime.format(kes.startTime()));
-  }
-
-  private Optional<String> adminValue() {
-    return kes.policies().admin().map(Identity::value);
-  }
-
-  private Policy policyOrThrow(String name) {
-    names.checkPolicyName(name);
-    return kes.policies()
-        .policy(name)
-        .orElseThrow(() -> new KesException(404, "policy does not exist"));
-  }
-
-  private ApiResponse describePolicy(String name) {
-    policyOrThrow(name);
-    StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"name\":").append(Json.quote(name)).append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
-    return json(sb.append('}'));
-  }
-
-  private ApiResponse readPolicy(String name) {
-    Policy p = policyOrThrow(name);
-    StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"name\":").append(Json.quote(name));
-    appendPatterns(sb, p);
-    sb.append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
-    return json(sb.append('}'));
-  }
-
-  private static void appendPatterns(StringBuilder sb, Policy p) {
-    appendPatternObject(sb, "allow", p.allow());
-    appendPatternObject(sb, "deny", p.deny());
-  }
-
-  private static void appendPatternObject(StringBuilder sb, String field, List<String> patterns) {
-    if (patterns.isEmpty()) {
-      return; // omitempty
-    }
-    sb.append(",\"").append(field).append("\":{");
-    // Go marshals map keys sorted
-    List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(patterns));
-    for (int i = 0; i < sorted.size(); i++) {
-      if (i > 0) {
-        sb.append(',');
-      }
-      Json.quote(sb, sorted.get(i)).append(":{}");
-    }
-    sb.append('}');
-  }
-
-  private String listPrefix(String pattern) {
-    if (!pattern.isEmpty()) {
-      names.checkListPattern(pattern);
-    }
-    return pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
-  }
-
-  private ApiResponse listPolicies(String pattern) {
-    String prefix = listPrefix(pattern);
-    List<String> out = new ArrayList<>();
-    for (String n : kes.policies().policyNames()) {
-      if (n.startsWith(prefix)) {
-        out.add(n);
-      }
-    }
-    Collections.sort(out);
-    StringBuilder sb = new StringBuilder("{\"names\":[");
-    appendNames(sb, out);
-    return json(sb.append("],\"continue_at\":\"\"}"));
-  }
-
-  private ApiResponse describeIdentity(String value) {
-    names.checkIdentity(value);
-    Identity identity = Identity.of(value);
-    PolicySet set = kes.policies();
-    StringBuilder sb = new StringBuilder(200).append('{');
-    if (set.isAdmin(identity)) {
-      sb.append("\"admin\":true,\"created_at\":").append(createdAt());
-      return json(sb.append('}'));
-    }
-    String policy =
-        set.policyOf(identity).orElseThrow(() -> new KesException(404, "identity does not exist"));
-    sb.append("\"policy\":").append(Json.quote(policy));
-    sb.append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
-    return json(sb.append('}'));
-  }
-
-  private ApiResponse listIdentities(String pattern) {
-    String prefix = listPrefix(pattern);
-    PolicySet set = kes.policies();
-    TreeMap<String, Boolean> all = new TreeMap<>();
-    for (Identity i : set.identities()) {
-      all.put(i.value(), Boolean.TRUE);
-    }
-    set.admin().ifPresent(a -> all.put(a.value(), Boolean.TRUE));
-    List<String> out = new ArrayList<>();
-    for (String v : all.keySet()) {
-      if (v.startsWith(prefix)) {
-        out.add(v);
-      }
-    }
-    StringBuilder sb = new StringBuilder("{\"identities\":[");
-    appendNames(sb, out);
-    return json(sb.append("],\"continue_at\":\"\"}"));
-  }
-
-  private ApiResponse selfDescribe(Identity id) {
-    if (id == null) {
-      throw new KesException(404, "identity does not exist");
-    }
-    PolicySet set = kes.policies();
-    StringBuilder sb =
-        new StringBuilder(256).append("{\"identity\":").append(Json.quote(id.value()));
-    if (set.isAdmin(id)) {
-      sb.append(",\"admin\":true,\"created_at\":").append(createdAt());
-      return json(sb.append('}'));
-    }
-    // spec §1.4: the kms-go shape (Go KES answers 404 here by mistake; not mirrored)
-    String name =
-        set.policyOf(id).orElseThrow(() -> new KesException(404, "identity does not exist"));
-    Policy p = set.policy(name).orElseThrow(() -> new KesException(404, "policy does not exist"));
-    sb.append(",\"policy\":").append(Json.quote(name));
-    sb.append(",\"policy_name\":").append(Json.quote(name));
-    appendPatterns(sb, p);
-    sb.append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
-    return json(sb.append('}'));
-  }
-
-  // ---- bodies and responses --------------------------------------------------------------------
-
-  /** The body exceeded the route's limit (Go's MaxBytesReader fails the JSON decode). */
-  private static final class BodyTooLarge extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    BodyTooLarge() {
-      super("request body too large", null, false, false);
-    }
-  }
-
-  /** Decodes one JSON object body; its {@code DecodeException} means "invalid request body". */
-  @FunctionalInterface
-  private interface BodyDecoder<T> {
-    T decode(Json.Fields body) throws Json.DecodeException;
-  }
-
-  /**
-   * Reads the request's JSON object body within the route's limit and decodes it.
-   *
-   * @throws KesException 400 {@code invalid request body} if it is too large, not a JSON object, or
-   *     a member has the wrong type or bad base64
-   */
-  private static <T> T decodeBody(Route route, ApiRequest req, BodyDecoder<T> decoder) {
-    try {
-      return decoder.decode(Json.object(readBody(req, route.maxBody())));
-    } catch (Json.DecodeException | BodyTooLarge e) {
-      throw invalidBody();
-    }
-  }
-
-  private static byte[] readBody(ApiRequest req, long limit) throws BodyTooLarge {
-    long declared = req.contentLength();
-    if (declared > limit) {
-      throw new BodyTooLarge();
-    }
-    InputStream in = req.body();
-    try {
-      byte[] body;
-      if (declared >= 0) {
-        // sized exactly: InputStream.readNBytes(limit) would allocate and zero 16 KiB per request
-        body = new byte[(int) declared];
-        if (in.readNBytes(body, 0, body.length) < body.length) {
-          throw new BodyTooLarge(); // the client sent less than it declared: unreadable
-        }
-      } else {
-        body = in.readNBytes((int) Math.min(limit, Integer.MAX_VALUE - 8));
-      }
-      if (in.read() >= 0) {
-        throw new BodyTooLarge();
-      }
-      return body;
-    } catch (IOException e) {
-      throw new BodyTooLarge();
-    }
-  }
-
-  private static KesException invalidBody() {
-    return new KesException(400, "invalid request body");
-  }
-
-  private static ApiResponse empty() {
-    return ApiResponse.of(200, Map.of(), new byte[0]);
-  }
-
-  private static ApiResponse json(CharSequence body) {
-    // Go's json.Encoder ends the value with a newline
-    StringBuilder sb = new StringBuilder(body.length() + 1).append(body).append('\n');
-    return ApiResponse.of(200, JSON_HEADERS, Json.utf8(sb));
-  }
-
   private ApiResponse error(KesException e) {
     String message = e.getMessage();
     if (errors == KesConfig.ErrorMessages.LEGACY) {
@@ -1161,18 +558,7 @@ public final class KesHttpApi implements AutoCloseable {
       message = NotAuthorizedException.MESSAGE;
     }
     int status = e.status() >= 400 && e.status() <= 599 ? e.status() : 500;
-    return error(status, message == null ? "" : message);
-  }
-
-  private static ApiResponse error(int status, String message) {
-    return ApiResponse.of(status, JSON_HEADERS, errorBody(message));
-  }
-
-  /** Spec §1.2: {@code {"message":<json string>\n}}. */
-  private static byte[] errorBody(String message) {
-    StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"message\":");
-    Json.quote(sb, message).append("\n}");
-    return Json.utf8(sb);
+    return Responses.error(status, message == null ? "" : message);
   }
 
   @Override
