@@ -1,5 +1,6 @@
 package dev.kes4j.http;
 
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyExistsException;
@@ -107,7 +108,7 @@ public final class KesHttpApi implements AutoCloseable {
 
     /** Whether the route answers with a stream (the log routes). */
     public boolean streams() {
-      return path.startsWith("/v1/log/");
+      return path.startsWith(ApiPath.LOG_ERROR.path()) || path.startsWith(ApiPath.LOG_AUDIT.path());
     }
 
     /** Whether {@code method} is accepted here (POST is accepted where PUT is expected). */
