@@ -23,7 +23,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -337,7 +336,7 @@ public final class KesHttpApi implements AutoCloseable {
     ApiResponse response;
     try {
       if (!route.accepts(request.method())) {
-        response = methodNotAllowed(request.method(), route.method());
+        response = Responses.methodNotAllowed(request.method(), route.method());
       } else {
         identity = authenticate(route, request, path);
         String resource = path.substring(route.path().length());
@@ -370,36 +369,10 @@ public final class KesHttpApi implements AutoCloseable {
     if (!path.endsWith("/")
         && route(path + "/").filter(r -> r.path().equals(path + "/")).isPresent()) {
       // Go's ServeMux: a bare subtree path redirects to the slashed one
-      String target = path + "/" + (request.query().isEmpty() ? "" : "?" + request.query());
-      Map<String, String> h = new LinkedHashMap<>();
-      h.put("Location", target);
-      byte[] body = new byte[0];
-      if (request.method().equals("GET") || request.method().equals("HEAD")) {
-        h.put("Content-Type", "text/html; charset=utf-8");
-        body = Json.utf8("<a href=\"" + htmlEscape(target) + "\">Moved Permanently</a>.\n\n");
-      }
-      return ApiResponse.of(301, h, body);
+      return Responses.movedPermanently(
+          request.method(), path + "/" + (request.query().isEmpty() ? "" : "?" + request.query()));
     }
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put("Content-Type", "text/plain; charset=utf-8");
-    h.put("X-Content-Type-Options", "nosniff");
-    return ApiResponse.of(404, h, Json.utf8("404 page not found\n"));
-  }
-
-  private static String htmlEscape(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&#34;")
-        .replace("'", "&#39;");
-  }
-
-  private ApiResponse methodNotAllowed(String got, String expected) {
-    Map<String, String> h = new LinkedHashMap<>();
-    h.put("Content-Type", Responses.JSON);
-    h.put("Accept", expected);
-    return ApiResponse.of(
-        405, h, Responses.errorBody("received method '" + got + "' expected '" + expected + "'"));
+    return Responses.notFound();
   }
 
   private Identity authenticate(Route route, ApiRequest request, String path) {

@@ -4,6 +4,7 @@ import dev.kes4j.api.KesException;
 import dev.kes4j.http.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +98,43 @@ final class Responses {
     StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"message\":");
     Json.quote(sb, message).append("\n}");
     return Json.utf8(sb);
+  }
+
+  /** Go's ServeMux answer for a bare subtree path: 301 to {@code target}, a link for GET/HEAD. */
+  static ApiResponse movedPermanently(String method, String target) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Location", target);
+    byte[] body = new byte[0];
+    if (method.equals("GET") || method.equals("HEAD")) {
+      h.put("Content-Type", "text/html; charset=utf-8");
+      body = Json.utf8("<a href=\"" + htmlEscape(target) + "\">Moved Permanently</a>.\n\n");
+    }
+    return ApiResponse.of(301, h, body);
+  }
+
+  /** Go's plain-text 404 for unknown paths. */
+  static ApiResponse notFound() {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Content-Type", "text/plain; charset=utf-8");
+    h.put("X-Content-Type-Options", "nosniff");
+    return ApiResponse.of(404, h, Json.utf8("404 page not found\n"));
+  }
+
+  private static String htmlEscape(String s) {
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&#34;")
+        .replace("'", "&#39;");
+  }
+
+  /** KES's 405: the expected method in {@code Accept} and the message. */
+  static ApiResponse methodNotAllowed(String got, String expected) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Content-Type", JSON);
+    h.put("Accept", expected);
+    return ApiResponse.of(
+        405, h, errorBody("received method '" + got + "' expected '" + expected + "'"));
   }
 
   /** Appends {@code names} as JSON strings separated by commas. */
