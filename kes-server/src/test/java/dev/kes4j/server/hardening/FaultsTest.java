@@ -8,6 +8,7 @@ import static dev.kes4j.server.hardening.Fixture.error;
 import static dev.kes4j.server.hardening.Fixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kes4j.api.KeyStoreUnreachableException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.Kes;
@@ -288,6 +289,8 @@ class FaultsTest {
             .endpoint(fake.endpoint())
             .timeout(Duration.ofSeconds(1))
             .build();
+    // a cold gRPC channel may need more than the 1 s bound on a loaded machine: connect first
+    warmUp(gcp);
     start(gcp, "");
     kes.createKey("cached");
     kes.createKey("uncached");
@@ -330,5 +333,17 @@ class FaultsTest {
 
     assertRaces(3);
     assertThat(Set.copyOf(fake.secretIds())).contains("race-0", "race-1", "race-2");
+  }
+
+  /** Calls the store until it answers (at most about 10 s), so that its channel is connected. */
+  private static void warmUp(KeyStore store) throws InterruptedException {
+    for (int i = 0; i < 50; i++) {
+      try {
+        store.status();
+        return;
+      } catch (KeyStoreUnreachableException e) {
+        Thread.sleep(200);
+      }
+    }
   }
 }
