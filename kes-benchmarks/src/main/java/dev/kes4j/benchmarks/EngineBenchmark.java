@@ -1,5 +1,6 @@
 package dev.kes4j.benchmarks;
 
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.CiphertextFormat;
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.KeyAlgorithm;
@@ -157,7 +158,7 @@ public class EngineBenchmark {
   /** The allow path of a policy check (no allocation expected). */
   @Benchmark
   public Decision authorize(Policies p) {
-    return p.set.authorize(p.minio, "/v1/key/generate/my-minio-key");
+    return p.set.authorize(p.minio, ApiPath.KEY_GENERATE.of("my-minio-key"));
   }
 
   /** Decoding a stored key on a cache miss: current protobuf form. */

@@ -1,12 +1,13 @@
 package dev.kes4j.benchmarks;
 
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.core.Kes;
+import dev.kes4j.http.ApiRequest;
+import dev.kes4j.http.ApiResponse;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.policy.ApiKey;
 import dev.kes4j.policy.PolicySet;
-import dev.kes4j.server.ApiRequest;
-import dev.kes4j.server.ApiResponse;
-import dev.kes4j.server.KesHttpApi;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,7 @@ public class HttpApiBenchmark {
               .build();
       api = KesHttpApi.builder(kes).build();
       kes.createKey("bench-key");
-      ApiResponse r = api.handle(request("/v1/key/generate/bench-key", generateBody));
+      ApiResponse r = api.handle(request(ApiPath.KEY_GENERATE.of("bench-key"), generateBody));
       String json = new String(r.body(), StandardCharsets.UTF_8);
       String ct = json.replaceAll(".*\"ciphertext\":\"([^\"]*)\".*\\s*", "$1").trim();
       decryptBody =
@@ -83,12 +84,14 @@ public class HttpApiBenchmark {
   /** POST /v1/key/generate/bench-key as MinIO sends it. */
   @Benchmark
   public int generate(Api a) {
-    return a.api.handle(a.request("/v1/key/generate/bench-key", a.generateBody)).bodyLength();
+    return a.api
+        .handle(a.request(ApiPath.KEY_GENERATE.of("bench-key"), a.generateBody))
+        .bodyLength();
   }
 
   /** POST /v1/key/decrypt/bench-key as MinIO sends it. */
   @Benchmark
   public int decrypt(Api a) {
-    return a.api.handle(a.request("/v1/key/decrypt/bench-key", a.decryptBody)).bodyLength();
+    return a.api.handle(a.request(ApiPath.KEY_DECRYPT.of("bench-key"), a.decryptBody)).bodyLength();
   }
 }

@@ -3,6 +3,7 @@ package dev.kes4j.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.DataKey;
 import dev.kes4j.api.DecryptRequest;
 import dev.kes4j.api.Identity;
@@ -170,7 +171,7 @@ public final class KesClient implements KeyService, AutoCloseable {
   @Override
   public void createKey(String name) {
     Objects.requireNonNull(name, "name");
-    expectEmpty(send(Request.of("POST", "/v1/key/create/" + segment(name), null, false)));
+    expectEmpty(send(Request.of("POST", ApiPath.KEY_CREATE.of(segment(name)), null, false)));
   }
 
   /**
@@ -190,7 +191,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     body.put("bytes", b64); // spec §1.5: KES 0.16's import body
     byte[] encoded = Json.encode(body);
     try {
-      expectEmpty(send(Request.of("POST", "/v1/key/import/" + segment(name), encoded, false)));
+      expectEmpty(send(Request.of("POST", ApiPath.KEY_IMPORT.of(segment(name)), encoded, false)));
     } finally {
       Arrays.fill(encoded, (byte) 0);
     }
@@ -199,7 +200,7 @@ public final class KesClient implements KeyService, AutoCloseable {
   @Override
   public KeyInfo describeKey(String name) {
     Objects.requireNonNull(name, "name");
-    JsonNode n = json(send(Request.of("GET", "/v1/key/describe/" + segment(name), null, true)));
+    JsonNode n = json(send(Request.of("GET", ApiPath.KEY_DESCRIBE.of(segment(name)), null, true)));
     String alg = Json.string(n, "algorithm");
     KeyAlgorithm algorithm;
     if (alg.isEmpty()) {
@@ -224,7 +225,7 @@ public final class KesClient implements KeyService, AutoCloseable {
   @Override
   public void deleteKey(String name) {
     Objects.requireNonNull(name, "name");
-    expectEmpty(send(Request.of("DELETE", "/v1/key/delete/" + segment(name), null, false)));
+    expectEmpty(send(Request.of("DELETE", ApiPath.KEY_DELETE.of(segment(name)), null, false)));
   }
 
   /**
@@ -265,7 +266,9 @@ public final class KesClient implements KeyService, AutoCloseable {
       query.append(query.length() > 0 ? "&" : "").append("limit=").append(limit);
     }
     Response r =
-        send(new Request("GET", "/v1/key/list/" + segment(pattern), query.toString(), null, true));
+        send(
+            new Request(
+                "GET", ApiPath.KEY_LIST.of(segment(pattern)), query.toString(), null, true));
     if (!r.ok()) {
       throw r.error();
     }
@@ -299,7 +302,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     // KES 0.16 requires a body (even without context); newer servers accept one
     byte[] body = Json.encode(Json.putBytes(Json.object(), "context", context));
-    JsonNode n = json(send(Request.of("POST", "/v1/key/generate/" + segment(name), body, true)));
+    JsonNode n = json(send(Request.of("POST", ApiPath.KEY_GENERATE.of(segment(name)), body, true)));
     byte[] plaintext = Json.requiredBytes(n, "plaintext");
     try {
       return new DataKey(plaintext, Json.requiredBytes(n, "ciphertext"));
@@ -317,7 +320,8 @@ public final class KesClient implements KeyService, AutoCloseable {
     Json.putBytes(o, "context", context);
     byte[] body = Json.encode(o);
     try {
-      JsonNode n = json(send(Request.of("POST", "/v1/key/encrypt/" + segment(name), body, true)));
+      JsonNode n =
+          json(send(Request.of("POST", ApiPath.KEY_ENCRYPT.of(segment(name)), body, true)));
       return Json.requiredBytes(n, "ciphertext");
     } finally {
       Arrays.fill(body, (byte) 0);
@@ -332,7 +336,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     Json.putBytes(o, "ciphertext", ciphertext);
     Json.putBytes(o, "context", context);
     JsonNode n =
-        json(send(Request.of("POST", "/v1/key/decrypt/" + segment(name), Json.encode(o), true)));
+        json(send(Request.of("POST", ApiPath.KEY_DECRYPT.of(segment(name)), Json.encode(o), true)));
     return Json.bytes(n, "plaintext");
   }
 
@@ -357,7 +361,7 @@ public final class KesClient implements KeyService, AutoCloseable {
       Response r =
           send(
               Request.of(
-                  "POST", "/v1/key/bulk/decrypt/" + segment(name), Json.encode(array), true));
+                  "POST", ApiPath.KEY_BULK_DECRYPT.of(segment(name)), Json.encode(array), true));
       if (r.ok()) {
         JsonNode n = Json.parse(r.body());
         if (!n.isArray() || n.size() != requests.size()) {
@@ -403,7 +407,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(message, "message");
     byte[] body = Json.encode(Json.putBytes(Json.object(), "message", message));
-    JsonNode n = json(send(Request.of("PUT", "/v1/key/hmac/" + segment(name), body, true)));
+    JsonNode n = json(send(Request.of("PUT", ApiPath.KEY_HMAC.of(segment(name)), body, true)));
     return Json.requiredBytes(n, "hmac");
   }
 
@@ -420,7 +424,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    */
   @Override
   public ServiceStatus status() {
-    JsonNode n = json(send(Request.of("GET", "/v1/status", null, true)));
+    JsonNode n = json(send(Request.of("GET", ApiPath.STATUS.path(), null, true)));
     long uptime = Json.number(n, "uptime");
     Duration up =
         Json.field(n, "certificate") != null
@@ -443,7 +447,8 @@ public final class KesClient implements KeyService, AutoCloseable {
    * @throws KesException as any call
    */
   public String version() {
-    return Json.string(json(send(Request.of("GET", "/version", null, true))), "version");
+    return Json.string(
+        json(send(Request.of("GET", ApiPath.VERSION.path(), null, true))), "version");
   }
 
   /**
@@ -453,7 +458,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    *     always for non-admins on Go KES 2024+, a Go bug), or as any call
    */
   public IdentityInfo describeSelf() {
-    JsonNode n = json(send(Request.of("GET", "/v1/identity/self/describe", null, true)));
+    JsonNode n = json(send(Request.of("GET", ApiPath.IDENTITY_SELF_DESCRIBE.path(), null, true)));
     JsonNode policy = Json.field(n, "policy");
     String name = "";
     List<String> allow;
@@ -493,7 +498,7 @@ public final class KesClient implements KeyService, AutoCloseable {
   public List<String> listPolicies(String pattern) {
     Objects.requireNonNull(pattern, "pattern");
     String p = pattern.isEmpty() ? "*" : pattern;
-    Response r = send(Request.of("GET", "/v1/policy/list/" + segment(p), null, true));
+    Response r = send(Request.of("GET", ApiPath.POLICY_LIST.of(segment(p)), null, true));
     if (!r.ok()) {
       throw r.error();
     }
@@ -509,7 +514,8 @@ public final class KesClient implements KeyService, AutoCloseable {
    */
   public PolicyInfo describePolicy(String name) {
     Objects.requireNonNull(name, "name");
-    JsonNode n = json(send(Request.of("GET", "/v1/policy/describe/" + segment(name), null, true)));
+    JsonNode n =
+        json(send(Request.of("GET", ApiPath.POLICY_DESCRIBE.of(segment(name)), null, true)));
     return policyInfo(n, name, List.of(), List.of());
   }
 
@@ -520,7 +526,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    */
   public PolicyInfo readPolicy(String name) {
     Objects.requireNonNull(name, "name");
-    JsonNode n = json(send(Request.of("GET", "/v1/policy/read/" + segment(name), null, true)));
+    JsonNode n = json(send(Request.of("GET", ApiPath.POLICY_READ.of(segment(name)), null, true)));
     List<String> allow = Json.strings(Json.field(n, "allow"));
     List<String> deny = Json.strings(Json.field(n, "deny"));
     Collections.sort(allow);
@@ -547,7 +553,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    * @throws KesException as any call (403 if the identity may not read the log)
    */
   public LogStream auditLog() {
-    return log("/v1/log/audit");
+    return log(ApiPath.LOG_AUDIT.path());
   }
 
   /**
@@ -557,7 +563,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    * @throws KesException as any call
    */
   public LogStream errorLog() {
-    return log("/v1/log/error");
+    return log(ApiPath.LOG_ERROR.path());
   }
 
   private LogStream log(String path) {

@@ -4,9 +4,9 @@ import dev.kes4j.api.Identity;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.policy.ApiKey;
-import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package dev.kes4j.core;
 
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.CiphertextFormat;
 import dev.kes4j.api.DataKey;
 import dev.kes4j.api.DecryptRequest;
@@ -276,57 +277,59 @@ public final class Kes implements KeyService, AutoCloseable {
 
   @Override
   public void createKey(String name) {
-    run(null, "", "/v1/key/create/", name, () -> doCreate(name, ""));
+    run(null, "", ApiPath.KEY_CREATE.path(), name, () -> doCreate(name, ""));
   }
 
   @Override
   public void importKey(String name, KeyAlgorithm algorithm, byte[] key) {
-    run(null, "", "/v1/key/import/", name, () -> doImport(name, algorithm, key, ""));
+    run(null, "", ApiPath.KEY_IMPORT.path(), name, () -> doImport(name, algorithm, key, ""));
   }
 
   @Override
   public KeyInfo describeKey(String name) {
-    return run(null, "", "/v1/key/describe/", name, () -> doDescribe(name));
+    return run(null, "", ApiPath.KEY_DESCRIBE.path(), name, () -> doDescribe(name));
   }
 
   @Override
   public void deleteKey(String name) {
-    run(null, "", "/v1/key/delete/", name, () -> doDelete(name));
+    run(null, "", ApiPath.KEY_DELETE.path(), name, () -> doDelete(name));
   }
 
   @Override
   public Page<String> listKeys(String prefix, String continueAt, int limit) {
-    return run(null, "", "/v1/key/list/", prefix, () -> doList(prefix, continueAt, limit));
+    return run(null, "", ApiPath.KEY_LIST.path(), prefix, () -> doList(prefix, continueAt, limit));
   }
 
   @Override
   public DataKey generateKey(String name, byte[] context) {
-    return run(null, "", "/v1/key/generate/", name, () -> doGenerate(name, context));
+    return run(null, "", ApiPath.KEY_GENERATE.path(), name, () -> doGenerate(name, context));
   }
 
   @Override
   public byte[] encrypt(String name, byte[] plaintext, byte[] context) {
-    return run(null, "", "/v1/key/encrypt/", name, () -> doEncrypt(name, plaintext, context));
+    return run(
+        null, "", ApiPath.KEY_ENCRYPT.path(), name, () -> doEncrypt(name, plaintext, context));
   }
 
   @Override
   public byte[] decrypt(String name, byte[] ciphertext, byte[] context) {
-    return run(null, "", "/v1/key/decrypt/", name, () -> doDecrypt(name, ciphertext, context));
+    return run(
+        null, "", ApiPath.KEY_DECRYPT.path(), name, () -> doDecrypt(name, ciphertext, context));
   }
 
   @Override
   public List<byte[]> decryptAll(String name, List<DecryptRequest> requests) {
-    return run(null, "", "/v1/key/bulk/decrypt/", name, () -> doDecryptAll(name, requests));
+    return run(null, "", ApiPath.KEY_BULK_DECRYPT.path(), name, () -> doDecryptAll(name, requests));
   }
 
   @Override
   public byte[] hmac(String name, byte[] message) {
-    return run(null, "", "/v1/key/hmac/", name, () -> doHmac(name, message));
+    return run(null, "", ApiPath.KEY_HMAC.path(), name, () -> doHmac(name, message));
   }
 
   @Override
   public ServiceStatus status() {
-    return run(null, "", "/v1/status", "", this::doStatus);
+    return run(null, "", ApiPath.STATUS.path(), "", this::doStatus);
   }
 
   /** Stops maintenance and closes the key store (unless built not to). Idempotent. */
@@ -550,57 +553,57 @@ public final class Kes implements KeyService, AutoCloseable {
 
     @Override
     public void createKey(String name) {
-      call("/v1/key/create/", name, () -> doCreate(name, caller.value()));
+      call(ApiPath.KEY_CREATE.path(), name, () -> doCreate(name, caller.value()));
     }
 
     @Override
     public void importKey(String name, KeyAlgorithm algorithm, byte[] key) {
-      call("/v1/key/import/", name, () -> doImport(name, algorithm, key, caller.value()));
+      call(ApiPath.KEY_IMPORT.path(), name, () -> doImport(name, algorithm, key, caller.value()));
     }
 
     @Override
     public KeyInfo describeKey(String name) {
-      return call("/v1/key/describe/", name, () -> doDescribe(name));
+      return call(ApiPath.KEY_DESCRIBE.path(), name, () -> doDescribe(name));
     }
 
     @Override
     public void deleteKey(String name) {
-      call("/v1/key/delete/", name, () -> doDelete(name));
+      call(ApiPath.KEY_DELETE.path(), name, () -> doDelete(name));
     }
 
     @Override
     public Page<String> listKeys(String prefix, String continueAt, int limit) {
-      return call("/v1/key/list/", prefix, () -> doList(prefix, continueAt, limit));
+      return call(ApiPath.KEY_LIST.path(), prefix, () -> doList(prefix, continueAt, limit));
     }
 
     @Override
     public DataKey generateKey(String name, byte[] context) {
-      return call("/v1/key/generate/", name, () -> doGenerate(name, context));
+      return call(ApiPath.KEY_GENERATE.path(), name, () -> doGenerate(name, context));
     }
 
     @Override
     public byte[] encrypt(String name, byte[] plaintext, byte[] context) {
-      return call("/v1/key/encrypt/", name, () -> doEncrypt(name, plaintext, context));
+      return call(ApiPath.KEY_ENCRYPT.path(), name, () -> doEncrypt(name, plaintext, context));
     }
 
     @Override
     public byte[] decrypt(String name, byte[] ciphertext, byte[] context) {
-      return call("/v1/key/decrypt/", name, () -> doDecrypt(name, ciphertext, context));
+      return call(ApiPath.KEY_DECRYPT.path(), name, () -> doDecrypt(name, ciphertext, context));
     }
 
     @Override
     public List<byte[]> decryptAll(String name, List<DecryptRequest> requests) {
-      return call("/v1/key/bulk/decrypt/", name, () -> doDecryptAll(name, requests));
+      return call(ApiPath.KEY_BULK_DECRYPT.path(), name, () -> doDecryptAll(name, requests));
     }
 
     @Override
     public byte[] hmac(String name, byte[] message) {
-      return call("/v1/key/hmac/", name, () -> doHmac(name, message));
+      return call(ApiPath.KEY_HMAC.path(), name, () -> doHmac(name, message));
     }
 
     @Override
     public ServiceStatus status() {
-      return call("/v1/status", "", Kes.this::doStatus);
+      return call(ApiPath.STATUS.path(), "", Kes.this::doStatus);
     }
 
     @Override

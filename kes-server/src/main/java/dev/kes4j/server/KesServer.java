@@ -2,6 +2,7 @@ package dev.kes4j.server;
 
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.server.internal.HeaderDeadline;
 import dev.kes4j.server.internal.HttpConnection;
 import dev.kes4j.server.internal.Pem;

@@ -1,7 +1,7 @@
 /**
- * KES's HTTP API for kes4j: {@link dev.kes4j.server.KesHttpApi} maps requests to the engine
- * independent of any transport ({@link dev.kes4j.server.ApiRequest} in, {@link
- * dev.kes4j.server.ApiResponse} out), and {@link dev.kes4j.server.KesServer} serves it over mutual
- * TLS with Netty. The {@code kes4j} command line is the {@code kes-cli} module.
+ * The reference KES server: {@link dev.kes4j.server.KesServer} serves kes-http's transport-neutral
+ * {@link dev.kes4j.http.KesHttpApi} over mutual TLS with Netty. Hosts with a server of their own
+ * mount {@code KesHttpApi} directly and need only {@code kes-http}. The {@code kes4j} command line
+ * is the {@code kes-cli} module.
  */
 package dev.kes4j.server;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
 import dev.kes4j.server.internal.Pki;
 import dev.kes4j.testkit.FaultyKeyStore;
@@ -31,16 +32,31 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@link KesServer}: real TLS handshakes on a loopback socket with the JDK's HTTP client. */
 class KesServerTest {
   static final TestCerts CERTS = new TestCerts();
-  static final Pki.Issued ADMIN = KesHttpApiTest.ADMIN; // Ed25519, like KES API keys
-  static final Pki.Issued ALICE = KesHttpApiTest.ALICE;
-  static final Pki.Issued MALLORY = KesHttpApiTest.MALLORY; // ECDSA
+  static final Pki.Issued ADMIN =
+      TestCerts.selfSigned("admin", false); // Ed25519, like KES API keys
+  static final Pki.Issued ALICE = TestCerts.selfSigned("alice", false);
+  static final Pki.Issued MALLORY = TestCerts.selfSigned("mallory", true); // ECDSA
+
+  /** The API tests' config (kes-http's KesHttpApiTest): an admin and a "minio" policy for alice. */
+  static String config(String extra) {
+    return "admin:\n  identity: "
+        + TestCerts.identity(ADMIN).value()
+        + "\npolicy:\n  minio:\n    allow:\n"
+        + "    - /v1/key/create/*\n    - /v1/key/generate/*\n    - /v1/key/decrypt/*\n"
+        + "    - /v1/key/bulk/decrypt/*\n    - /v1/key/list/*\n    - /v1/status\n"
+        + "    deny:\n    - /v1/key/create/forbidden*\n"
+        + "    identities:\n    - "
+        + TestCerts.identity(ALICE).value()
+        + "\nkeystore:\n  mem: {}\n"
+        + extra;
+  }
 
   static Kes kes;
   static KesServer server;
 
   @BeforeAll
   static void start() {
-    KesConfig cfg = KesConfig.parse(KesHttpApiTest.config(""));
+    KesConfig cfg = KesConfig.parse(config(""));
     kes = Kes.builder().keyStore(new MemKeyStore()).policies(cfg.policySet()).build();
     kes.createKey("k");
     server = start(KesHttpApi.fromConfig(kes, cfg), KesServer.TlsProvider.JDK, null);
@@ -175,8 +191,7 @@ class KesServerTest {
 
   @Test
   void skipAuthRequestsButDoesNotRequireCertificates() throws Exception {
-    KesConfig cfg =
-        KesConfig.parse(KesHttpApiTest.config("api:\n  /v1/status:\n    skip_auth: true\n"));
+    KesConfig cfg = KesConfig.parse(config("api:\n  /v1/status:\n    skip_auth: true\n"));
     try (KesServer s = start(KesHttpApi.fromConfig(kes, cfg), KesServer.TlsProvider.JDK, null)) {
       HttpClient none = client(null);
       assertThat(send(none, s, "GET", "/v1/status", null).statusCode()).isEqualTo(200);
@@ -191,8 +206,7 @@ class KesServerTest {
   void authOnVerifiesClientChains() throws Exception {
     Pki.Issued trusted = CERTS.issued("trusted admin");
     String yaml =
-        KesHttpApiTest.config("")
-            .replace(TestCerts.identity(ADMIN).value(), TestCerts.identity(trusted).value());
+        config("").replace(TestCerts.identity(ADMIN).value(), TestCerts.identity(trusted).value());
     KesConfig cfg = KesConfig.parse(yaml);
     try (Kes k = Kes.builder().keyStore(new MemKeyStore()).policies(cfg.policySet()).build();
         KesServer s = start(KesHttpApi.fromConfig(k, cfg), KesServer.TlsProvider.JDK, List.of())) {
@@ -205,8 +219,7 @@ class KesServerTest {
 
   @Test
   void slowRequestsTimeOutWith503() throws Exception {
-    KesConfig cfg =
-        KesConfig.parse(KesHttpApiTest.config("api:\n  /v1/key/describe/:\n    timeout: 1s\n"));
+    KesConfig cfg = KesConfig.parse(config("api:\n  /v1/key/describe/:\n    timeout: 1s\n"));
     FaultyKeyStore store = FaultyKeyStore.wrap(new MemKeyStore());
     try (Kes k = Kes.builder().keyStore(store).policies(cfg.policySet()).build();
         KesServer s = start(KesHttpApi.fromConfig(k, cfg), KesServer.TlsProvider.JDK, null)) {
@@ -250,7 +263,7 @@ class KesServerTest {
     Assumptions.assumeTrue(OpenSsl.isAvailable(), "netty-tcnative BoringSSL not available here");
     try (KesServer s =
         start(
-            KesHttpApi.fromConfig(kes, KesConfig.parse(KesHttpApiTest.config(""))),
+            KesHttpApi.fromConfig(kes, KesConfig.parse(config(""))),
             KesServer.TlsProvider.OPENSSL,
             null)) {
       assertThat(s.tlsProvider()).startsWith("OpenSSL");
@@ -269,7 +282,7 @@ class KesServerTest {
     java.nio.file.Files.writeString(
         dir.resolve("s.cert"), dev.kes4j.server.internal.Pem.encode(CERTS.server.certificate()));
     String yaml =
-        KesHttpApiTest.config("log:\n  audit: on\ntls:\n  key: s.key\n  cert: s.cert\n")
+        config("log:\n  audit: on\ntls:\n  key: s.key\n  cert: s.cert\n")
             + "keys:\n  - name: startup-key\n";
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     dev.kes4j.server.internal.ConfigServer cs =

@@ -3,6 +3,7 @@ package dev.kes4j.cli.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.NotAuthorizedException;
 import dev.kes4j.api.ServiceStatus;
@@ -26,9 +27,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -77,29 +81,20 @@ public final class Doctor implements Callable<Integer>, Io.Aware {
   /** One step's outcome. */
   record Step(String name, State state, String detail, String fix) {}
 
+  /** Routes never checked against the policy (identify-only, or not authorized per identity). */
+  private static final Set<ApiPath> UNCHECKED_ROUTES =
+      EnumSet.of(ApiPath.VERSION, ApiPath.READY, ApiPath.IDENTITY_SELF_DESCRIBE);
+
+  /** KES 0.16's names of the log routes, judged as the routes they stand for. */
+  private static final Set<ApiPath> TRACE_ROUTES =
+      EnumSet.of(ApiPath.LOG_ERROR_TRACE, ApiPath.LOG_AUDIT_TRACE);
+
   /** Routes to judge the policy against when the server does not list its own. */
   private static final List<String> KNOWN_ROUTES =
-      List.of(
-          "/v1/status",
-          "/v1/metrics",
-          "/v1/api",
-          "/v1/key/create/",
-          "/v1/key/import/",
-          "/v1/key/describe/",
-          "/v1/key/list/",
-          "/v1/key/delete/",
-          "/v1/key/generate/",
-          "/v1/key/encrypt/",
-          "/v1/key/decrypt/",
-          "/v1/key/hmac/",
-          "/v1/key/bulk/decrypt/",
-          "/v1/policy/describe/",
-          "/v1/policy/read/",
-          "/v1/policy/list/",
-          "/v1/identity/describe/",
-          "/v1/identity/list/",
-          "/v1/log/error",
-          "/v1/log/audit");
+      Arrays.stream(ApiPath.values())
+          .filter(p -> !UNCHECKED_ROUTES.contains(p) && !TRACE_ROUTES.contains(p))
+          .map(ApiPath::path)
+          .toList();
 
   private final List<Step> steps = new ArrayList<>();
 
@@ -676,7 +671,7 @@ public final class Doctor implements Callable<Integer>, Io.Aware {
               .build();
       HttpResponse<String> r =
           http.send(
-              HttpRequest.newBuilder(URI.create(endpoint + "/v1/api"))
+              HttpRequest.newBuilder(URI.create(endpoint + ApiPath.API.path()))
                   .timeout(s.timeout())
                   .GET()
                   .build(),
@@ -709,7 +704,8 @@ public final class Doctor implements Callable<Integer>, Io.Aware {
     List<String> all = new ArrayList<>();
     List<String> some = new ArrayList<>();
     for (String route : routes) {
-      if (route.equals("/version") || route.equals("/v1/identity/self/describe")) {
+      if (route.equals(ApiPath.VERSION.path())
+          || route.equals(ApiPath.IDENTITY_SELF_DESCRIBE.path())) {
         continue; // never checked against the policy
       }
       Coverage c = coverage(route, self.allow(), self.deny());
@@ -818,11 +814,11 @@ public final class Doctor implements Callable<Integer>, Io.Aware {
               ? null
               : "the server cannot reach its key store: see its error log");
     } catch (NotAuthorizedException e) {
-      String why = self == null ? "" : ": " + denial("/v1/status", self);
+      String why = self == null ? "" : ": " + denial(ApiPath.STATUS.path(), self);
       add(
           "Status",
           State.FAIL,
-          "/v1/status is not allowed for this identity" + why,
+          ApiPath.STATUS.path() + " is not allowed for this identity" + why,
           self == null || self.admin()
               ? null
               : "allow '/v1/status' in policy '" + self.policy() + "' (MinIO needs it)");

@@ -5,7 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.kes4j.server.KesHttpApi;
+import dev.kes4j.http.KesHttpApi;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

@@ -4,9 +4,9 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpsExchange;
-import dev.kes4j.server.ApiRequest;
-import dev.kes4j.server.ApiResponse;
-import dev.kes4j.server.KesHttpApi;
+import dev.kes4j.http.ApiRequest;
+import dev.kes4j.http.ApiResponse;
+import dev.kes4j.http.KesHttpApi;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -28,8 +28,8 @@ import javax.net.ssl.SSLSession;
  * Mounts a {@link KesHttpApi} on the JDK's {@code com.sun.net.httpserver}: an {@link HttpHandler}
  * that turns each exchange into an {@link ApiRequest} and writes back the {@link ApiResponse}. It
  * does no KES logic of its own — routing, body limits, identity and authorization all happen in
- * {@link KesHttpApi#handle} — so a KES client sees the same answers as from {@link
- * dev.kes4j.server.KesServer}.
+ * {@link KesHttpApi#handle} — so a KES client sees the same answers as from kes-server's reference
+ * {@code KesServer}. It needs only the {@code kes-http} module (no Netty, no TLS provider).
  *
  * <pre>{@code
  * KesHttpHandler kes = new KesHttpHandler(KesHttpApi.fromConfig(engine, config));

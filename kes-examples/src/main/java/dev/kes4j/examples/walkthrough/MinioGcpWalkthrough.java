@@ -1,13 +1,14 @@
 package dev.kes4j.examples.walkthrough;
 
+import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.ServiceStatus;
 import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.gcp.fake.FakeSecretManager;
-import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -389,21 +390,21 @@ public final class MinioGcpWalkthrough implements AutoCloseable {
     try (MinioGcpWalkthrough w = prepare(dir, out, "127.0.0.1:0")) {
       w.start();
       w.step("6. Create " + KEY + " as app");
-      require(w.asApp("POST", "/v1/key/create/" + KEY, null).statusCode() == 200, "create");
+      require(w.asApp("POST", ApiPath.KEY_CREATE.of(KEY), null).statusCode() == 200, "create");
 
       w.step("7. Generate a data key (as MinIO does for an object)");
       String context =
           Base64.getEncoder()
               .encodeToString("{\"bucket\":\"bucket/object\"}".getBytes(StandardCharsets.UTF_8));
       HttpResponse<String> generated =
-          w.asApp("POST", "/v1/key/generate/" + KEY, "{\"context\":\"" + context + "\"}");
+          w.asApp("POST", ApiPath.KEY_GENERATE.of(KEY), "{\"context\":\"" + context + "\"}");
       require(generated.statusCode() == 200, "generate");
 
       w.step("8. Decrypt the sealed data key");
       HttpResponse<String> decrypted =
           w.asApp(
               "POST",
-              "/v1/key/decrypt/" + KEY,
+              ApiPath.KEY_DECRYPT.of(KEY),
               "{\"ciphertext\":\""
                   + field(generated.body(), "ciphertext")
                   + "\",\"context\":\""
@@ -415,7 +416,7 @@ public final class MinioGcpWalkthrough implements AutoCloseable {
           "decrypt");
 
       w.step("9. The policy allows nothing else: deleting the key is denied");
-      require(w.asApp("DELETE", "/v1/key/delete/" + KEY, null).statusCode() == 403, "delete");
+      require(w.asApp("DELETE", ApiPath.KEY_DELETE.of(KEY), null).statusCode() == 403, "delete");
 
       w.step("10. The key in Secret Manager");
       out.println("   secrets: " + w.fake().secretIds());

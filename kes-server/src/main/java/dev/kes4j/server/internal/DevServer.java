@@ -1,12 +1,13 @@
 package dev.kes4j.server.internal;
 
 import dev.kes4j.api.KesConfigException;
+import dev.kes4j.api.spi.KeyStoreConfig;
+import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.core.CacheConfig;
 import dev.kes4j.core.Kes;
-import dev.kes4j.keystore.mem.MemKeyStore;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.policy.ApiKey;
 import dev.kes4j.policy.PolicySet;
-import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,6 +24,7 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code kes4j server --dev}: an in-memory server with ephemeral certificates and a fresh admin API
@@ -87,7 +89,7 @@ public final class DevServer implements AutoCloseable {
       X509Certificate clientCert = admin.selfSignedCertificate();
       Kes kes =
           Kes.builder()
-              .keyStore(new MemKeyStore())
+              .keyStore(KeyStores.discover().open(KeyStoreConfig.of(Map.of("mem", Map.of()))))
               .policies(PolicySet.builder().admin(admin.identity()).build())
               .cache(CacheConfig.kesDefaults())
               .build();

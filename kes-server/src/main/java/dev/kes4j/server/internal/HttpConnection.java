@@ -1,8 +1,9 @@
 package dev.kes4j.server.internal;
 
-import dev.kes4j.server.ApiRequest;
-import dev.kes4j.server.ApiResponse;
-import dev.kes4j.server.KesHttpApi;
+import dev.kes4j.http.ApiRequest;
+import dev.kes4j.http.ApiResponse;
+import dev.kes4j.http.KesHttpApi;
+import dev.kes4j.http.internal.RefusalLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;

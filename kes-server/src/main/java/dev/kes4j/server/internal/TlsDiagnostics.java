@@ -1,6 +1,7 @@
 package dev.kes4j.server.internal;
 
 import dev.kes4j.api.Identity;
+import dev.kes4j.http.internal.RefusalLog;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;

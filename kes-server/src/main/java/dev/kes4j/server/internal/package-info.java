@@ -1,2 +1,2 @@
-/** Implementation details of kes-server (Netty handler, TLS, PEM, metrics, dev server): not API. */
+/** Implementation details of kes-server (Netty handler, TLS, PEM, PKI, dev server): not API. */
 package dev.kes4j.server.internal;

@@ -2,9 +2,9 @@ package dev.kes4j.server.hardening;
 
 import dev.kes4j.api.Identity;
 import dev.kes4j.core.KesConfig;
-import dev.kes4j.server.ApiRequest;
-import dev.kes4j.server.ApiResponse;
-import dev.kes4j.server.KesHttpApi;
+import dev.kes4j.http.ApiRequest;
+import dev.kes4j.http.ApiResponse;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import dev.kes4j.server.internal.Pki;
 import java.io.ByteArrayOutputStream;

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

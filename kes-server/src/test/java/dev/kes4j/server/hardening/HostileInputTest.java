@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.KesHttpApi;
 import dev.kes4j.server.KesServer;
 import dev.kes4j.server.internal.Pki;
 import java.io.IOException;

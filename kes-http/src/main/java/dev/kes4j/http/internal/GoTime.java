@@ -1,4 +1,4 @@
-package dev.kes4j.server.internal;
+package dev.kes4j.http.internal;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

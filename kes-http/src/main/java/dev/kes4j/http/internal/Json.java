@@ -1,4 +1,4 @@
-package dev.kes4j.server.internal;
+package dev.kes4j.http.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,4 +1,4 @@
-package dev.kes4j.server;
+package dev.kes4j.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,7 +6,6 @@ import dev.kes4j.api.DataKey;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.internal.Pki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -21,8 +20,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,11 +29,11 @@ import org.junit.jupiter.api.Test;
  * /v1/log/error} subscribers see it), and no line reveals key material.
  */
 class RefusalDiagnosticsTest {
-  static final Pki.Issued ADMIN = TestCerts.selfSigned("admin", false);
-  static final Pki.Issued ALICE = TestCerts.selfSigned("alice", false);
-  static final Pki.Issued BOB = TestCerts.selfSigned("bob", true);
-  static final Pki.Issued NOBODY = TestCerts.selfSigned("nobody", true);
-  static final Pki.Issued CA_ONLY = TestCerts.caOnly("made with openssl req -x509");
+  static final TestCerts.Issued ADMIN = TestCerts.selfSigned("admin", false);
+  static final TestCerts.Issued ALICE = TestCerts.selfSigned("alice", false);
+  static final TestCerts.Issued BOB = TestCerts.selfSigned("bob", true);
+  static final TestCerts.Issued NOBODY = TestCerts.selfSigned("nobody", true);
+  static final TestCerts.Issued CA_ONLY = TestCerts.caOnly("made with openssl req -x509");
 
   /** A clock the test moves. */
   static final class MovableClock extends Clock {
@@ -202,98 +199,5 @@ class RefusalDiagnosticsTest {
     assertThat(next()).contains("not assigned").contains("(4 similar suppressed)");
   }
 
-  // ---- TLS layer (real handshakes)
-  // ---------------------------------------------------------------
-
-  @Test
-  void tlsRefusalsAreExplained() throws Exception {
-    TestCerts certs = new TestCerts();
-    try (KesServer server =
-        KesServer.builder(api)
-            .address("127.0.0.1:0")
-            .certificate(certs.server.privateKey(), List.of(certs.server.certificate()))
-            .clientAuth(KesServer.ClientAuth.VERIFY, List.of(certs.ca.certificate()))
-            .systemRoots(false)
-            .start()) {
-      int port = server.address().getPort();
-      // a self-signed client certificate: not issued by tls.ca
-      handshake(alwaysPresenting(certs, ALICE), port);
-      String untrusted = next();
-      assertThat(untrusted)
-          .contains("refused client 127.0.0.1: TLS handshake: client certificate 'CN=alice'")
-          .contains("identity " + TestCerts.identity(ALICE).value())
-          .contains("issued by 'CN=alice'")
-          .contains("expected an issuer among tls.ca 'CN=test CA'");
-      // no certificate at all
-      handshake(certs.clientContext(null), port);
-      assertThat(next()).contains("no client certificate");
-      // the client does not trust the server's certificate
-      SSLContext distrusting = new TestCerts().clientContext(certs.issued("app"));
-      handshake(distrusting, port);
-      assertThat(next()).contains("the client rejected the server's certificate").contains("--ca");
-    }
-  }
-
-  /**
-   * A context that presents {@code client} whatever CAs the server names (as Go and kes4j clients
-   * do; the JDK's default key manager would send nothing).
-   */
-  private static SSLContext alwaysPresenting(TestCerts certs, Pki.Issued client) throws Exception {
-    javax.net.ssl.X509ExtendedKeyManager km =
-        new javax.net.ssl.X509ExtendedKeyManager() {
-          @Override
-          public String[] getClientAliases(String t, java.security.Principal[] i) {
-            return new String[] {"c"};
-          }
-
-          @Override
-          public String chooseClientAlias(
-              String[] t, java.security.Principal[] i, java.net.Socket s) {
-            return "c";
-          }
-
-          @Override
-          public String[] getServerAliases(String t, java.security.Principal[] i) {
-            return null;
-          }
-
-          @Override
-          public String chooseServerAlias(
-              String t, java.security.Principal[] i, java.net.Socket s) {
-            return null;
-          }
-
-          @Override
-          public X509Certificate[] getCertificateChain(String alias) {
-            return new X509Certificate[] {client.certificate()};
-          }
-
-          @Override
-          public java.security.PrivateKey getPrivateKey(String alias) {
-            return client.privateKey();
-          }
-        };
-    javax.net.ssl.TrustManagerFactory tmf =
-        javax.net.ssl.TrustManagerFactory.getInstance(
-            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-    java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", certs.ca.certificate());
-    tmf.init(trust);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(new javax.net.ssl.KeyManager[] {km}, tmf.getTrustManagers(), null);
-    return ctx;
-  }
-
-  private static void handshake(SSLContext ctx, int port) {
-    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
-      s.setSoTimeout(5000);
-      s.startHandshake();
-      s.getOutputStream().write("GET /version HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
-      s.getOutputStream().flush();
-      s.getInputStream().read(); // TLS 1.3: the server's verdict arrives after the handshake
-    } catch (IOException e) {
-      // expected: refused
-    }
-  }
+  // the TLS layer's refusals (real handshakes) are tested in kes-server
 }

@@ -1,6 +1,6 @@
-package dev.kes4j.server;
+package dev.kes4j.http;
 
-import dev.kes4j.server.internal.Json;
+import dev.kes4j.http.internal.Json;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.kes4j.server;
+package dev.kes4j.http;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
-package dev.kes4j.server.internal;
+package dev.kes4j.http.internal;
 
-import dev.kes4j.server.ApiResponse;
+import dev.kes4j.http.ApiResponse;
 import java.io.IOException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;

@@ -1,4 +1,4 @@
-package dev.kes4j.server;
+package dev.kes4j.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.internal.Pki;
 import dev.kes4j.testkit.FaultyKeyStore;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -30,9 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@link KesHttpApi} without a transport: routes, errors, limits, authorization, logs. */
 class KesHttpApiTest {
-  static final Pki.Issued ADMIN = TestCerts.selfSigned("admin", false);
-  static final Pki.Issued ALICE = TestCerts.selfSigned("alice", false);
-  static final Pki.Issued MALLORY = TestCerts.selfSigned("mallory", true);
+  static final TestCerts.Issued ADMIN = TestCerts.selfSigned("admin", false);
+  static final TestCerts.Issued ALICE = TestCerts.selfSigned("alice", false);
+  static final TestCerts.Issued MALLORY = TestCerts.selfSigned("mallory", true);
   static final String B64_32 = Base64.getEncoder().encodeToString(new byte[32]);
 
   static String config(String extra) {
@@ -79,7 +78,7 @@ class KesHttpApiTest {
     kes.close();
   }
 
-  static X509Certificate[] chain(Pki.Issued... who) {
+  static X509Certificate[] chain(TestCerts.Issued... who) {
     X509Certificate[] c = new X509Certificate[who.length];
     for (int i = 0; i < who.length; i++) {
       c[i] = who[i].certificate();
@@ -87,7 +86,7 @@ class KesHttpApiTest {
     return c;
   }
 
-  ApiResponse call(Pki.Issued who, String method, String path, String body) {
+  ApiResponse call(TestCerts.Issued who, String method, String path, String body) {
     ApiRequest.Builder b = ApiRequest.builder(method, path).peerCertificates(chain(who));
     int q = path.indexOf('?');
     if (q >= 0) {
