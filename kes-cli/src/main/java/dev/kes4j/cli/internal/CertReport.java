@@ -63,7 +63,7 @@ public record CertReport(
 
   /** What {@code openssl req -x509} users need to hear when their certificate is a CA. */
   public static final String CA_HINT =
-      "KES ignores certificates with basicConstraints CA:TRUE when it identifies a client, and"
+      "a certificate with basicConstraints CA:TRUE is never a client identity, and"
           + " 'openssl req -x509' marks certificates as CA by default; create a leaf certificate"
           + " with 'kes4j identity new --key client.key --cert client.crt' (or openssl with"
           + " '-addext basicConstraints=critical,CA:FALSE')";
@@ -102,8 +102,8 @@ public record CertReport(
       accepted = false;
       if (e.reason() == PeerChainException.Reason.CA_CERTIFICATE) {
         verdict =
-            "refused: the first certificate is a CA certificate (CA:TRUE); kes4j identifies a"
-                + " client by its first certificate only. "
+            "refused: the first certificate is a CA certificate; kes4j identifies a client by its"
+                + " first certificate only: "
                 + CA_HINT;
       } else {
         verdict =
