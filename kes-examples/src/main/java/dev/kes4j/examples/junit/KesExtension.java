@@ -117,8 +117,9 @@ public final class KesExtension
 
   /**
    * An extension whose engines run on key stores from {@code stores}, called once per engine; the
-   * engine closes the store when it is closed. Use it for a fake of a cloud store, a {@code
-   * FileKeyStore} in a temporary directory, or a {@code FaultyKeyStore} from {@code kes-testkit}.
+   * engine closes the store when it is closed. Use it for a fake of a cloud store, an {@code
+   * FsKeyStore} (kes-keystore-fs) in a temporary directory, or a {@code FaultyKeyStore} from {@code
+   * kes-testkit}.
    */
   public static KesExtension on(Supplier<? extends KeyStore> stores) {
     return new KesExtension(

@@ -1,4 +1,4 @@
-package dev.kes4j.examples.fs;
+package dev.kes4j.keystore.fs;
 
 import java.io.IOException;
 import java.nio.file.Files;
