@@ -86,6 +86,7 @@ public final class Kes4j implements Callable<Integer> {
    * @param args the command line
    */
   public static void main(String[] args) throws InterruptedException {
+    dev.kes4j.cli.internal.Logging.install();
     int code = run(System.out, System.err, args);
     if (code != RUNNING) {
       System.exit(code);

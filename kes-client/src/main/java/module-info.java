@@ -1,0 +1,23 @@
+/**
+ * A Java client for KES servers: {@link dev.kes4j.client.KesClient}, a {@link
+ * dev.kes4j.api.KeyService} over HTTPS with mutual TLS or an API key, built on {@code
+ * java.net.http}.
+ *
+ * <p>{@code dev.kes4j.api} is required transitively (its types are in every signature). The JSON
+ * codec (Jackson), the PEM reader (Bouncy Castle) and the API key codec ({@code dev.kes4j.policy})
+ * are implementation details. {@code dev.kes4j.client.internal} is exported only to the kes4j
+ * command line, which reuses its PEM, environment and TLS helpers.
+ */
+module dev.kes4j.client {
+  requires transitive dev.kes4j.api;
+  requires dev.kes4j.policy;
+  requires java.net.http;
+  requires com.fasterxml.jackson.core;
+  requires com.fasterxml.jackson.databind;
+  requires org.bouncycastle.provider;
+  requires org.bouncycastle.pkix;
+
+  exports dev.kes4j.client;
+  exports dev.kes4j.client.internal to
+      dev.kes4j.cli;
+}
