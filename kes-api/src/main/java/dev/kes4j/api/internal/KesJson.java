@@ -26,7 +26,8 @@ import java.util.List;
  *       byte, as Go does;
  *   <li>{@link #parse} accepts exactly one JSON value ({@code json.Unmarshal}); {@link #parseFirst}
  *       reads the first value and ignores what follows ({@code json.Decoder.Decode}, used for
- *       request bodies, spec §1.1);
+ *       request bodies, spec §1.1; like Go it still requires white space right after a top-level
+ *       number, literal or string);
  *   <li>nesting deeper than {@value #MAX_DEPTH} is refused (Go allows 10000; no KES document nests
  *       beyond 3, and the bound keeps the recursive reader's stack use small).
  * </ul>
@@ -351,7 +352,15 @@ public final class KesJson {
     if (r.pos == in.length) {
       throw new DecodeException("empty body");
     }
-    return r.value(0);
+    Object v = r.value(0);
+    if (!(v instanceof Obj) && !(v instanceof List) && r.pos < in.length) {
+      // Go's Decoder reads one byte past a scalar: it must be white space
+      byte b = in[r.pos];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        throw new DecodeException("invalid JSON");
+      }
+    }
+    return v;
   }
 
   /**
