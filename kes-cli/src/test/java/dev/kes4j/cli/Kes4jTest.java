@@ -199,7 +199,7 @@ class Kes4jTest {
       assertThat(r.code()).isEqualTo(1);
       assertThat(r.out())
           .contains("Kind       CA certificate (CA:TRUE)")
-          .contains("KES        refused: it is a CA certificate")
+          .contains("KES        refused: the first certificate is a CA certificate")
           .contains("'openssl req -x509' marks certificates as CA by default");
       Result json = run("identity", "of", "--json", cert.toString());
       assertThat(json.out()).contains("\"accepted\":false").contains("\"ca\":true");
