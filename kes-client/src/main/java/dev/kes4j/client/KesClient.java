@@ -1,8 +1,5 @@
 package dev.kes4j.client;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kes4j.api.ApiPath;
 import dev.kes4j.api.DataKey;
 import dev.kes4j.api.DecryptRequest;
@@ -15,6 +12,7 @@ import dev.kes4j.api.KeyInfo;
 import dev.kes4j.api.KeyService;
 import dev.kes4j.api.Page;
 import dev.kes4j.api.ServiceStatus;
+import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.client.internal.Env;
 import dev.kes4j.client.internal.Json;
 import dev.kes4j.client.internal.Listing;
@@ -184,11 +182,10 @@ public final class KesClient implements KeyService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(key, "key");
-    ObjectNode body = Json.object();
-    String b64 = java.util.Base64.getEncoder().encodeToString(key);
-    body.put("key", b64);
-    body.put("cipher", algorithm.kesName());
-    body.put("bytes", b64); // spec §1.5: KES 0.16's import body
+    KesJson.ObjectWriter body = Json.object();
+    body.base64("key", key);
+    body.field("cipher", algorithm.kesName());
+    body.base64("bytes", key); // spec §1.5: KES 0.16's import body
     byte[] encoded = Json.encode(body);
     try {
       expectEmpty(send(Request.of("POST", ApiPath.KEY_IMPORT.of(segment(name)), encoded, false)));
@@ -200,7 +197,7 @@ public final class KesClient implements KeyService, AutoCloseable {
   @Override
   public KeyInfo describeKey(String name) {
     Objects.requireNonNull(name, "name");
-    JsonNode n = json(send(Request.of("GET", ApiPath.KEY_DESCRIBE.of(segment(name)), null, true)));
+    Object n = json(send(Request.of("GET", ApiPath.KEY_DESCRIBE.of(segment(name)), null, true)));
     String alg = Json.string(n, "algorithm");
     KeyAlgorithm algorithm;
     if (alg.isEmpty()) {
@@ -302,7 +299,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     // KES 0.16 requires a body (even without context); newer servers accept one
     byte[] body = Json.encode(Json.putBytes(Json.object(), "context", context));
-    JsonNode n = json(send(Request.of("POST", ApiPath.KEY_GENERATE.of(segment(name)), body, true)));
+    Object n = json(send(Request.of("POST", ApiPath.KEY_GENERATE.of(segment(name)), body, true)));
     byte[] plaintext = Json.requiredBytes(n, "plaintext");
     try {
       return new DataKey(plaintext, Json.requiredBytes(n, "ciphertext"));
@@ -315,13 +312,12 @@ public final class KesClient implements KeyService, AutoCloseable {
   public byte[] encrypt(String name, byte[] plaintext, byte[] context) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(plaintext, "plaintext");
-    ObjectNode o = Json.object();
-    o.put("plaintext", java.util.Base64.getEncoder().encodeToString(plaintext));
+    KesJson.ObjectWriter o = Json.object();
+    o.base64("plaintext", plaintext);
     Json.putBytes(o, "context", context);
     byte[] body = Json.encode(o);
     try {
-      JsonNode n =
-          json(send(Request.of("POST", ApiPath.KEY_ENCRYPT.of(segment(name)), body, true)));
+      Object n = json(send(Request.of("POST", ApiPath.KEY_ENCRYPT.of(segment(name)), body, true)));
       return Json.requiredBytes(n, "ciphertext");
     } finally {
       Arrays.fill(body, (byte) 0);
@@ -332,10 +328,10 @@ public final class KesClient implements KeyService, AutoCloseable {
   public byte[] decrypt(String name, byte[] ciphertext, byte[] context) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(ciphertext, "ciphertext");
-    ObjectNode o = Json.object();
+    KesJson.ObjectWriter o = Json.object();
     Json.putBytes(o, "ciphertext", ciphertext);
     Json.putBytes(o, "context", context);
-    JsonNode n =
+    Object n =
         json(send(Request.of("POST", ApiPath.KEY_DECRYPT.of(segment(name)), Json.encode(o), true)));
     return Json.bytes(n, "plaintext");
   }
@@ -352,9 +348,10 @@ public final class KesClient implements KeyService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(requests, "requests");
     if (!transport.preferred().noBulkDecrypt()) {
-      ArrayNode array = Json.object().arrayNode();
+      List<KesJson.ObjectWriter> array = new ArrayList<>(requests.size());
       for (DecryptRequest r : requests) {
-        ObjectNode o = array.addObject();
+        KesJson.ObjectWriter o = Json.object();
+        array.add(o);
         Json.putBytes(o, "ciphertext", r.ciphertext());
         Json.putBytes(o, "context", r.context());
       }
@@ -363,12 +360,13 @@ public final class KesClient implements KeyService, AutoCloseable {
               Request.of(
                   "POST", ApiPath.KEY_BULK_DECRYPT.of(segment(name)), Json.encode(array), true));
       if (r.ok()) {
-        JsonNode n = Json.parse(r.body());
-        if (!n.isArray() || n.size() != requests.size()) {
+        Object parsed = Json.parse(r.body());
+        List<?> n = Json.elements(parsed);
+        if (!Json.isArray(parsed) || n.size() != requests.size()) {
           throw Json.badResponse("bulk decryption answered " + n.size() + " items", null);
         }
         List<byte[]> out = new ArrayList<>(n.size());
-        for (JsonNode item : n) {
+        for (Object item : n) {
           out.add(Json.bytes(item, "plaintext"));
         }
         return out;
@@ -407,7 +405,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(message, "message");
     byte[] body = Json.encode(Json.putBytes(Json.object(), "message", message));
-    JsonNode n = json(send(Request.of("PUT", ApiPath.KEY_HMAC.of(segment(name)), body, true)));
+    Object n = json(send(Request.of("PUT", ApiPath.KEY_HMAC.of(segment(name)), body, true)));
     return Json.requiredBytes(n, "hmac");
   }
 
@@ -424,7 +422,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    */
   @Override
   public ServiceStatus status() {
-    JsonNode n = json(send(Request.of("GET", ApiPath.STATUS.path(), null, true)));
+    Object n = json(send(Request.of("GET", ApiPath.STATUS.path(), null, true)));
     long uptime = Json.number(n, "uptime");
     Duration up =
         Json.field(n, "certificate") != null
@@ -458,18 +456,18 @@ public final class KesClient implements KeyService, AutoCloseable {
    *     always for non-admins on Go KES 2024+, a Go bug), or as any call
    */
   public IdentityInfo describeSelf() {
-    JsonNode n = json(send(Request.of("GET", ApiPath.IDENTITY_SELF_DESCRIBE.path(), null, true)));
-    JsonNode policy = Json.field(n, "policy");
+    Object n = json(send(Request.of("GET", ApiPath.IDENTITY_SELF_DESCRIBE.path(), null, true)));
+    Object policy = Json.field(n, "policy");
     String name = "";
     List<String> allow;
     List<String> deny;
-    if (policy != null && policy.isObject()) {
+    if (Json.isObject(policy)) {
       // KES 2023 / kes-go: policy_name plus a nested policy with arrays
       allow = Json.strings(Json.field(policy, "allow"));
       deny = Json.strings(Json.field(policy, "deny"));
     } else {
-      if (policy != null && policy.isTextual()) {
-        name = policy.asText();
+      if (policy instanceof String) {
+        name = (String) policy;
       }
       allow = Json.strings(Json.field(n, "allow"));
       deny = Json.strings(Json.field(n, "deny"));
@@ -514,8 +512,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    */
   public PolicyInfo describePolicy(String name) {
     Objects.requireNonNull(name, "name");
-    JsonNode n =
-        json(send(Request.of("GET", ApiPath.POLICY_DESCRIBE.of(segment(name)), null, true)));
+    Object n = json(send(Request.of("GET", ApiPath.POLICY_DESCRIBE.of(segment(name)), null, true)));
     return policyInfo(n, name, List.of(), List.of());
   }
 
@@ -526,7 +523,7 @@ public final class KesClient implements KeyService, AutoCloseable {
    */
   public PolicyInfo readPolicy(String name) {
     Objects.requireNonNull(name, "name");
-    JsonNode n = json(send(Request.of("GET", ApiPath.POLICY_READ.of(segment(name)), null, true)));
+    Object n = json(send(Request.of("GET", ApiPath.POLICY_READ.of(segment(name)), null, true)));
     List<String> allow = Json.strings(Json.field(n, "allow"));
     List<String> deny = Json.strings(Json.field(n, "deny"));
     Collections.sort(allow);
@@ -535,7 +532,7 @@ public final class KesClient implements KeyService, AutoCloseable {
   }
 
   private static PolicyInfo policyInfo(
-      JsonNode n, String name, List<String> allow, List<String> deny) {
+      Object n, String name, List<String> allow, List<String> deny) {
     String responseName = Json.string(n, "name");
     return new PolicyInfo(
         responseName.isEmpty() ? name : responseName,
@@ -608,7 +605,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     }
   }
 
-  private static JsonNode json(Response r) {
+  private static Object json(Response r) {
     if (!r.ok()) {
       throw r.error();
     }

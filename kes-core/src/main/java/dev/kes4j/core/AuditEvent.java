@@ -1,9 +1,9 @@
 package dev.kes4j.core;
 
+import dev.kes4j.api.internal.GoTime;
+import dev.kes4j.api.internal.KesJson;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Objects;
 
 /**
@@ -24,9 +24,6 @@ public record AuditEvent(
     int status,
     Duration duration) {
 
-  private static final DateTimeFormatter RFC3339_NANO =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
-
   /** Validates. */
   public AuditEvent {
     Objects.requireNonNull(time, "time");
@@ -44,16 +41,16 @@ public record AuditEvent(
    */
   public String toJson() {
     StringBuilder sb = new StringBuilder(192);
-    sb.append("{\"time\":\"").append(formatTime(time)).append("\",\"request\":{");
+    sb.append("{\"time\":\"").append(GoTime.format(time)).append("\",\"request\":{");
     if (!clientAddress.isEmpty()) {
       sb.append("\"ip\":");
-      Json.quote(sb, clientAddress).append(',');
+      KesJson.quote(sb, clientAddress).append(',');
     }
     sb.append("\"path\":");
-    Json.quote(sb, path);
+    KesJson.quote(sb, path);
     if (!identity.isEmpty()) {
       sb.append(",\"identity\":");
-      Json.quote(sb, identity);
+      KesJson.quote(sb, identity);
     }
     sb.append("},\"response\":{\"code\":")
         .append(status)
@@ -61,46 +58,5 @@ public record AuditEvent(
         .append(duration.toMillis())
         .append("}}");
     return sb.toString();
-  }
-
-  /** Formats an instant as Go's RFC 3339 with nanoseconds (trailing zeros trimmed), in UTC. */
-  static String formatTime(Instant t) {
-    String s = RFC3339_NANO.format(t);
-    int dot = s.indexOf('.');
-    int end = s.length() - 1; // before 'Z'
-    while (end > dot && s.charAt(end - 1) == '0') {
-      end--;
-    }
-    if (end == dot + 1) {
-      end = dot; // no fraction left
-    }
-    return s.substring(0, end) + "Z";
-  }
-
-  /** Minimal JSON string quoting for audit lines. */
-  static final class Json {
-    private Json() {}
-
-    static StringBuilder quote(StringBuilder sb, String s) {
-      sb.append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"' -> sb.append("\\\"");
-          case '\\' -> sb.append("\\\\");
-          case '\n' -> sb.append("\\n");
-          case '\r' -> sb.append("\\r");
-          case '\t' -> sb.append("\\t");
-          default -> {
-            if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-              sb.append(String.format("\\u%04x", (int) c));
-            } else {
-              sb.append(c);
-            }
-          }
-        }
-      }
-      return sb.append('"');
-    }
   }
 }

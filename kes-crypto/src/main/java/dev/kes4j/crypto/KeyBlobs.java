@@ -3,8 +3,8 @@ package dev.kes4j.crypto;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.api.KeyInfo;
-import dev.kes4j.crypto.internal.GoTime;
-import dev.kes4j.crypto.internal.Json;
+import dev.kes4j.api.internal.GoTime;
+import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.crypto.internal.Protobuf;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,8 +49,8 @@ public final class KeyBlobs {
     try {
       Object json;
       try {
-        json = Json.parse(blob);
-      } catch (Json.SyntaxException e) {
+        json = KesJson.parse(blob);
+      } catch (KesJson.DecodeException e) {
         json = null;
       }
       KeyVersion key = json != null ? parseJson(json) : parseProtobuf(blob);
@@ -60,25 +60,25 @@ public final class KeyBlobs {
       return key;
     } catch (InvalidKeyBlobException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (KesJson.DecodeException | RuntimeException e) {
       throw new InvalidKeyBlobException(); // no cause: it might quote the input
     }
   }
 
-  private static KeyVersion parseJson(Object json) {
-    if (!(json instanceof Json.Obj)) {
+  private static KeyVersion parseJson(Object json) throws KesJson.DecodeException {
+    if (!(json instanceof KesJson.Obj)) {
       return null;
     }
-    Json.Obj o = (Json.Obj) json;
+    KesJson.Obj o = (KesJson.Obj) json;
     byte[] bytes = o.bytes("bytes");
     String algorithmName = o.string("algorithm");
-    String createdAtText = o.string("created_at");
+    String createdAtText = o.stringOrNull("created_at");
     String createdBy = o.string("created_by");
-    if (bytes == null || bytes.length != MasterKey.LENGTH) {
+    if (bytes.length != MasterKey.LENGTH) {
       return null;
     }
     KeyAlgorithm algorithm;
-    if (algorithmName == null || algorithmName.isEmpty()) {
+    if (algorithmName.isEmpty()) {
       algorithm = KeyAlgorithm.AES256;
     } else {
       try {
@@ -89,15 +89,14 @@ public final class KeyBlobs {
     }
     Instant createdAt = createdAtText == null ? KeyInfo.UNKNOWN_TIME : GoTime.parse(createdAtText);
     try {
-      return KeyVersion.of(
-          MasterKey.of(algorithm, bytes), null, createdAt, createdBy == null ? "" : createdBy);
+      return KeyVersion.of(MasterKey.of(algorithm, bytes), null, createdAt, createdBy);
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
   }
 
   private static KeyVersion parseProtobuf(byte[] blob) {
-    byte[] pb = Json.decodeBase64(blob);
+    byte[] pb = KesJson.decodeBase64(blob);
     if (pb == null) {
       return null;
     }
@@ -270,7 +269,7 @@ public final class KeyBlobs {
     }
     byte[] secret = master.encoded();
     try {
-      Json.ObjectWriter w = new Json.ObjectWriter().base64("bytes", secret);
+      KesJson.ObjectWriter w = new KesJson.ObjectWriter().base64("bytes", secret);
       if (master.algorithm() == KeyAlgorithm.CHACHA20) {
         // only ChaCha20 needs it (absent means AES256 to every reader); never "algorithm":""
         w.field("algorithm", ALGORITHM_CHACHA);

@@ -1,6 +1,6 @@
 package dev.kes4j.http;
 
-import dev.kes4j.http.internal.Json;
+import dev.kes4j.api.internal.KesJson;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -41,9 +41,8 @@ public final class ApiResponse {
    * header timeout …), so that every error a client sees has KES's shape.
    */
   public static ApiResponse error(int status, String message) {
-    StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"message\":");
-    Json.quote(sb, message).append("\n}");
-    return new ApiResponse(status, Map.of("Content-Type", "application/json"), Json.utf8(sb), null);
+    return new ApiResponse(
+        status, Map.of("Content-Type", "application/json"), KesJson.errorBody(message), null);
   }
 
   /** A streaming response (status 200) whose events the transport writes as they come. */

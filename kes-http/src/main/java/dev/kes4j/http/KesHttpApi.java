@@ -5,11 +5,11 @@ import dev.kes4j.api.Identity;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyExistsException;
 import dev.kes4j.api.NotAuthorizedException;
+import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
-import dev.kes4j.http.internal.Json;
 import dev.kes4j.http.internal.LogHub;
 import dev.kes4j.http.internal.RefusalLog;
 import dev.kes4j.http.internal.ServerMetrics;
@@ -274,8 +274,8 @@ public final class KesHttpApi implements AutoCloseable {
     metrics.errorEvent();
     if (errorHub.hasSubscribers()) {
       StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"message\":");
-      Json.quote(sb, message).append("}\n");
-      errorHub.publish(Json.utf8(sb));
+      KesJson.quote(sb, message).append("}\n");
+      errorHub.publish(KesJson.utf8(sb));
     }
   }
 
@@ -509,7 +509,7 @@ public final class KesHttpApi implements AutoCloseable {
             Duration.ofNanos(nanos));
     metrics.auditEvent();
     if (hub) {
-      auditHub.publish(Json.utf8(event.toJson() + "\n"));
+      auditHub.publish(KesJson.utf8(event.toJson() + "\n"));
     }
     try {
       extraAudit.record(event);

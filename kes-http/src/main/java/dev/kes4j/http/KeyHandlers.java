@@ -15,11 +15,11 @@ import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.api.KeyInfo;
 import dev.kes4j.api.KeyService;
 import dev.kes4j.api.Page;
+import dev.kes4j.api.internal.GoTime;
+import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.core.Kes;
 import dev.kes4j.http.Endpoint.Call;
 import dev.kes4j.http.Responses.BodyTooLarge;
-import dev.kes4j.http.internal.GoTime;
-import dev.kes4j.http.internal.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -62,11 +62,11 @@ final class KeyHandlers {
   }
 
   ApiResponse importKey(Call call) {
-    Json.Fields f;
+    KesJson.Obj f;
     byte[] key;
     String cipher;
     try {
-      f = Json.object(readBody(call.request(), call.route().maxBody()));
+      f = KesJson.firstObject(readBody(call.request(), call.route().maxBody()));
       if (!f.has("key") && f.has("bytes")) {
         // KES 0.16's import body {"bytes":"<b64>"}: always an AES256 key
         key = f.bytes("bytes");
@@ -75,7 +75,7 @@ final class KeyHandlers {
         key = f.bytes("key");
         cipher = f.string("cipher");
       }
-    } catch (Json.DecodeException | BodyTooLarge e) {
+    } catch (KesJson.DecodeException | BodyTooLarge e) {
       throw new KesException(400, "invalid import key request body");
     }
     try {
@@ -90,11 +90,11 @@ final class KeyHandlers {
   ApiResponse describe(Call call) {
     KeyInfo info = engine(call).describeKey(call.resource());
     StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"name\":").append(Json.quote(info.name()));
-    sb.append(",\"algorithm\":").append(Json.quote(info.algorithm().kesName()));
-    sb.append(",\"created_at\":").append(Json.quote(GoTime.format(info.createdAt())));
+    sb.append("{\"name\":").append(KesJson.quote(info.name()));
+    sb.append(",\"algorithm\":").append(KesJson.quote(info.algorithm().kesName()));
+    sb.append(",\"created_at\":").append(KesJson.quote(GoTime.format(info.createdAt())));
     if (!info.createdBy().isEmpty()) {
-      sb.append(",\"created_by\":").append(Json.quote(info.createdBy()));
+      sb.append(",\"created_by\":").append(KesJson.quote(info.createdBy()));
     }
     return json(sb.append('}'));
   }
@@ -122,18 +122,18 @@ final class KeyHandlers {
         Page<String> page = engine.listKeys(pattern, next, limit);
         for (String name : page.items()) {
           sb.append("{\"name\":");
-          Json.quote(sb, name).append("}\n");
+          KesJson.quote(sb, name).append("}\n");
         }
         next = page.continueAt();
       } while (!next.isEmpty());
-      return ApiResponse.of(200, Map.of("Content-Type", NDJSON), Json.utf8(sb));
+      return ApiResponse.of(200, Map.of("Content-Type", NDJSON), KesJson.utf8(sb));
     }
     Page<String> page = engine.listKeys(pattern, continueAt, limit);
     StringBuilder sb = new StringBuilder(64 + 24 * page.items().size()).append("{\"names\":[");
     appendNames(sb, page.items());
     sb.append(']');
     if (!page.continueAt().isEmpty()) {
-      sb.append(",\"continue_at\":").append(Json.quote(page.continueAt()));
+      sb.append(",\"continue_at\":").append(KesJson.quote(page.continueAt()));
     }
     return json(sb.append('}'));
   }
@@ -216,15 +216,15 @@ final class KeyHandlers {
   ApiResponse bulkDecrypt(Call call) {
     List<DecryptRequest> requests = new ArrayList<>();
     try {
-      List<Json.Fields> items =
-          Json.arrayOfObjects(readBody(call.request(), call.route().maxBody()));
+      List<KesJson.Obj> items =
+          KesJson.firstArrayOfObjects(readBody(call.request(), call.route().maxBody()));
       if (items.size() > MAX_BULK) {
         throw new KesException(400, "too many ciphertexts");
       }
-      for (Json.Fields f : items) {
+      for (KesJson.Obj f : items) {
         requests.add(DecryptRequest.of(f.bytes("ciphertext"), f.bytes("context")));
       }
-    } catch (Json.DecodeException | BodyTooLarge e) {
+    } catch (KesJson.DecodeException | BodyTooLarge e) {
       throw invalidBody();
     }
     List<byte[]> plaintexts = engine(call).decryptAll(call.resource(), requests);

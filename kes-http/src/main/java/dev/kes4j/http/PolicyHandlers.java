@@ -6,10 +6,10 @@ import static dev.kes4j.http.Responses.json;
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.Policy;
+import dev.kes4j.api.internal.GoTime;
+import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.core.Kes;
 import dev.kes4j.http.Endpoint.Call;
-import dev.kes4j.http.internal.GoTime;
-import dev.kes4j.http.internal.Json;
 import dev.kes4j.policy.NameRules;
 import dev.kes4j.policy.PolicySet;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ final class PolicyHandlers {
   }
 
   private String createdAt() {
-    return Json.quote(GoTime.format(kes.startTime()));
+    return KesJson.quote(GoTime.format(kes.startTime()));
   }
 
   private Optional<String> adminValue() {
@@ -52,8 +52,11 @@ final class PolicyHandlers {
     String name = call.resource();
     policyOrThrow(name);
     StringBuilder sb = new StringBuilder(160);
-    sb.append("{\"name\":").append(Json.quote(name)).append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
+    sb.append("{\"name\":")
+        .append(KesJson.quote(name))
+        .append(",\"created_at\":")
+        .append(createdAt());
+    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(KesJson.quote(a)));
     return json(sb.append('}'));
   }
 
@@ -61,10 +64,10 @@ final class PolicyHandlers {
     String name = call.resource();
     Policy p = policyOrThrow(name);
     StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"name\":").append(Json.quote(name));
+    sb.append("{\"name\":").append(KesJson.quote(name));
     appendPatterns(sb, p);
     sb.append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
+    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(KesJson.quote(a)));
     return json(sb.append('}'));
   }
 
@@ -84,7 +87,7 @@ final class PolicyHandlers {
       if (i > 0) {
         sb.append(',');
       }
-      Json.quote(sb, sorted.get(i)).append(":{}");
+      KesJson.quote(sb, sorted.get(i)).append(":{}");
     }
     sb.append('}');
   }
@@ -122,9 +125,9 @@ final class PolicyHandlers {
     }
     String policy =
         set.policyOf(identity).orElseThrow(() -> new KesException(404, "identity does not exist"));
-    sb.append("\"policy\":").append(Json.quote(policy));
+    sb.append("\"policy\":").append(KesJson.quote(policy));
     sb.append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
+    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(KesJson.quote(a)));
     return json(sb.append('}'));
   }
 
@@ -154,7 +157,7 @@ final class PolicyHandlers {
     }
     PolicySet set = kes.policies();
     StringBuilder sb =
-        new StringBuilder(256).append("{\"identity\":").append(Json.quote(id.value()));
+        new StringBuilder(256).append("{\"identity\":").append(KesJson.quote(id.value()));
     if (set.isAdmin(id)) {
       sb.append(",\"admin\":true,\"created_at\":").append(createdAt());
       return json(sb.append('}'));
@@ -163,11 +166,11 @@ final class PolicyHandlers {
     String name =
         set.policyOf(id).orElseThrow(() -> new KesException(404, "identity does not exist"));
     Policy p = set.policy(name).orElseThrow(() -> new KesException(404, "policy does not exist"));
-    sb.append(",\"policy\":").append(Json.quote(name));
-    sb.append(",\"policy_name\":").append(Json.quote(name));
+    sb.append(",\"policy\":").append(KesJson.quote(name));
+    sb.append(",\"policy_name\":").append(KesJson.quote(name));
     appendPatterns(sb, p);
     sb.append(",\"created_at\":").append(createdAt());
-    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(Json.quote(a)));
+    adminValue().ifPresent(a -> sb.append(",\"created_by\":").append(KesJson.quote(a)));
     return json(sb.append('}'));
   }
 }

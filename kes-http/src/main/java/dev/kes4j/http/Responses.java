@@ -1,7 +1,7 @@
 package dev.kes4j.http;
 
 import dev.kes4j.api.KesException;
-import dev.kes4j.http.internal.Json;
+import dev.kes4j.api.internal.KesJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;
@@ -32,7 +32,7 @@ final class Responses {
   /** Decodes one JSON object body; its {@code DecodeException} means "invalid request body". */
   @FunctionalInterface
   interface BodyDecoder<T> {
-    T decode(Json.Fields body) throws Json.DecodeException;
+    T decode(KesJson.Obj body) throws KesJson.DecodeException;
   }
 
   /**
@@ -43,8 +43,8 @@ final class Responses {
    */
   static <T> T decodeBody(KesHttpApi.Route route, ApiRequest req, BodyDecoder<T> decoder) {
     try {
-      return decoder.decode(Json.object(readBody(req, route.maxBody())));
-    } catch (Json.DecodeException | BodyTooLarge e) {
+      return decoder.decode(KesJson.firstObject(readBody(req, route.maxBody())));
+    } catch (KesJson.DecodeException | BodyTooLarge e) {
       throw invalidBody();
     }
   }
@@ -86,7 +86,7 @@ final class Responses {
   static ApiResponse json(CharSequence body) {
     // Go's json.Encoder ends the value with a newline
     StringBuilder sb = new StringBuilder(body.length() + 1).append(body).append('\n');
-    return ApiResponse.of(200, JSON_HEADERS, Json.utf8(sb));
+    return ApiResponse.of(200, JSON_HEADERS, KesJson.utf8(sb));
   }
 
   static ApiResponse error(int status, String message) {
@@ -95,9 +95,7 @@ final class Responses {
 
   /** Spec §1.2: {@code {"message":<json string>\n}}. */
   static byte[] errorBody(String message) {
-    StringBuilder sb = new StringBuilder(message.length() + 16).append("{\"message\":");
-    Json.quote(sb, message).append("\n}");
-    return Json.utf8(sb);
+    return KesJson.errorBody(message);
   }
 
   /** Go's ServeMux answer for a bare subtree path: 301 to {@code target}, a link for GET/HEAD. */
@@ -107,7 +105,7 @@ final class Responses {
     byte[] body = new byte[0];
     if (method.equals("GET") || method.equals("HEAD")) {
       h.put("Content-Type", "text/html; charset=utf-8");
-      body = Json.utf8("<a href=\"" + htmlEscape(target) + "\">Moved Permanently</a>.\n\n");
+      body = KesJson.utf8("<a href=\"" + htmlEscape(target) + "\">Moved Permanently</a>.\n\n");
     }
     return ApiResponse.of(301, h, body);
   }
@@ -117,7 +115,7 @@ final class Responses {
     Map<String, String> h = new LinkedHashMap<>();
     h.put("Content-Type", "text/plain; charset=utf-8");
     h.put("X-Content-Type-Options", "nosniff");
-    return ApiResponse.of(404, h, Json.utf8("404 page not found\n"));
+    return ApiResponse.of(404, h, KesJson.utf8("404 page not found\n"));
   }
 
   private static String htmlEscape(String s) {
@@ -143,7 +141,7 @@ final class Responses {
       if (i > 0) {
         sb.append(',');
       }
-      Json.quote(sb, names.get(i));
+      KesJson.quote(sb, names.get(i));
     }
   }
 }

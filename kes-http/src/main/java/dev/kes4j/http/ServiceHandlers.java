@@ -6,9 +6,9 @@ import static dev.kes4j.http.Responses.json;
 
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.ServiceStatus;
+import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.core.Kes;
 import dev.kes4j.http.Endpoint.Call;
-import dev.kes4j.http.internal.Json;
 import dev.kes4j.http.internal.LogHub;
 import dev.kes4j.http.internal.ServerMetrics;
 import java.util.List;
@@ -46,7 +46,11 @@ final class ServiceHandlers {
 
   ApiResponse version(Call call) {
     return json(
-        "{\"version\":" + Json.quote(Kes.version()) + ",\"commit\":" + Json.quote(commit) + "}");
+        "{\"version\":"
+            + KesJson.quote(Kes.version())
+            + ",\"commit\":"
+            + KesJson.quote(commit)
+            + "}");
   }
 
   ApiResponse ready(Call call) {
@@ -61,9 +65,9 @@ final class ServiceHandlers {
     ServiceStatus s = kes.status();
     Runtime rt = Runtime.getRuntime();
     StringBuilder sb = new StringBuilder(256);
-    sb.append("{\"version\":").append(Json.quote(s.version()));
-    sb.append(",\"os\":").append(Json.quote(goOs()));
-    sb.append(",\"arch\":").append(Json.quote(goArch()));
+    sb.append("{\"version\":").append(KesJson.quote(s.version()));
+    sb.append(",\"os\":").append(KesJson.quote(goOs()));
+    sb.append(",\"arch\":").append(KesJson.quote(goArch()));
     sb.append(",\"uptime\":").append(s.uptime().toSeconds());
     sb.append(",\"num_cpu\":").append(rt.availableProcessors());
     sb.append(",\"num_cpu_used\":").append(rt.availableProcessors());
@@ -126,8 +130,8 @@ final class ServiceHandlers {
       if (i > 0) {
         sb.append(',');
       }
-      sb.append("{\"method\":").append(Json.quote(r.method()));
-      sb.append(",\"path\":").append(Json.quote(r.path()));
+      sb.append("{\"method\":").append(KesJson.quote(r.method()));
+      sb.append(",\"path\":").append(KesJson.quote(r.path()));
       sb.append(",\"max_body\":").append(r.maxBody());
       sb.append(",\"timeout\":").append(r.timeout().toSeconds()).append('}');
     }

@@ -337,6 +337,24 @@ class KesHttpApiTest {
     assertThat(admin("PUT", "/v1/key/generate/k", "null").status()).isEqualTo(200);
   }
 
+  @Test
+  void requestBodiesFollowTheSharedCodec() {
+    // issue 15: Go's StdEncoding ignores CR/LF, so the server accepts what kes-crypto accepts
+    ApiResponse enc = admin("PUT", "/v1/key/encrypt/k", "{\"plaintext\":\"aGk=\\n\"}");
+    assertThat(enc.status()).as(text(enc)).isEqualTo(200);
+    String ct = text(enc).replaceAll(".*\"ciphertext\":\"([^\"]+)\".*\\s*", "$1");
+    // a later duplicate wins, matched case-insensitively
+    ApiResponse dec =
+        admin(
+            "PUT", "/v1/key/decrypt/k", "{\"ciphertext\":\"AAAA\",\"CipherText\":\"" + ct + "\"}");
+    assertThat(dec.status()).as(text(dec)).isEqualTo(200);
+    assertThat(text(dec)).contains("\"plaintext\":\"aGk=\"");
+    // unpadded base64 is refused as Go refuses it
+    ApiResponse bad = admin("PUT", "/v1/key/encrypt/k", "{\"plaintext\":\"aGk\"}");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(text(bad)).isEqualTo(error("invalid request body"));
+  }
+
   // ---- error string modes ----------------------------------------------------------------------
 
   @Test

@@ -1,6 +1,5 @@
 package dev.kes4j.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kes4j.api.DecryptionException;
 import dev.kes4j.api.InvalidNameException;
 import dev.kes4j.api.KesException;
@@ -46,13 +45,13 @@ public final class Errors {
     String message = text;
     if (contentType != null
         && contentType.trim().toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      JsonNode node = Json.tryParse(text);
-      if (node != null && node.isObject()) {
-        JsonNode m = Json.field(node, "message");
-        if (m == null || m.isNull()) {
+      Object node = Json.tryParse(text);
+      if (Json.isObject(node)) {
+        Object m = Json.field(node, "message");
+        if (Json.isNull(m)) {
           m = Json.field(node, "error");
         }
-        message = m == null || m.isNull() ? "" : m.asText();
+        message = Json.text(m);
       } else {
         Matcher lm = LEGACY_BODY.matcher(text);
         if (lm.matches()) {

@@ -1,6 +1,5 @@
 package dev.kes4j.client.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.kes4j.api.KesException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,12 +32,12 @@ public record Listing(List<String> names, String continueAt, boolean ndjson) {
     String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
     String text = new String(body, StandardCharsets.UTF_8);
     if (!ct.startsWith("application/x-ndjson")) {
-      JsonNode node = Json.tryParse(text);
-      if (node != null && node.isObject() && Json.field(node, "names") != null) {
+      Object node = Json.tryParse(text);
+      if (Json.isObject(node) && Json.field(node, "names") != null) {
         return new Listing(
             Json.strings(Json.field(node, "names")), Json.string(node, "continue_at"), false);
       }
-      if (node != null && node.isArray()) {
+      if (Json.isArray(node)) {
         return new Listing(Json.strings(node), "", true); // KES 0.16 policy listing: a bare array
       }
     }
@@ -48,19 +47,19 @@ public record Listing(List<String> names, String continueAt, boolean ndjson) {
       if (l.isEmpty()) {
         continue;
       }
-      JsonNode n = Json.tryParse(l);
-      if (n == null || !n.isObject()) {
+      Object n = Json.tryParse(l);
+      if (!Json.isObject(n)) {
         throw Json.badResponse("listing line is not a JSON object", null);
       }
       String error = Json.string(n, "error");
       if (!error.isEmpty()) {
         throw new KesException(502, error);
       }
-      JsonNode name = Json.field(n, "name");
-      if (name == null || name.isNull()) {
+      Object name = Json.field(n, "name");
+      if (Json.isNull(name)) {
         throw Json.badResponse("listing line without a name", null);
       }
-      names.add(name.asText());
+      names.add(Json.text(name));
     }
     return new Listing(names, "", true);
   }

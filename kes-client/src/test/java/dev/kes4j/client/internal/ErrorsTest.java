@@ -186,8 +186,8 @@ class ErrorsTest {
 
   @Property(tries = 200)
   void anyJsonEscapedMessageRoundTrips(@ForAll String message) {
-    com.fasterxml.jackson.databind.node.ObjectNode o = Json.object();
-    o.put("message", message);
+    dev.kes4j.api.internal.KesJson.ObjectWriter o = Json.object();
+    o.field("message", message);
     String decoded = Errors.message(418, JSON, Json.encode(o));
     String expected = message.stripTrailing().isEmpty() ? "HTTP 418" : message.stripTrailing();
     assertThat(decoded).isEqualTo(expected);

@@ -1,6 +1,7 @@
 package dev.kes4j.crypto.internal;
 
 import dev.kes4j.api.KeyAlgorithm;
+import dev.kes4j.api.internal.KesJson;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -101,18 +102,18 @@ public final class Containers {
 
   private static Parts parseJson(byte[] in) {
     try {
-      Object v = Json.parse(in);
-      if (!(v instanceof Json.Obj)) {
+      Object v = KesJson.parse(in);
+      if (!(v instanceof KesJson.Obj)) {
         return null;
       }
-      Json.Obj o = (Json.Obj) v;
+      KesJson.Obj o = (KesJson.Obj) v;
       String aead = o.string("aead");
       o.string("id"); // type-checked as Go does, otherwise ignored (spec §4.3)
       byte[] iv = o.bytes("iv");
       byte[] nonce = o.bytes("nonce");
       byte[] ct = o.bytes("bytes");
       KeyAlgorithm algorithm;
-      if (aead == null || aead.isEmpty()) {
+      if (aead.isEmpty()) {
         algorithm = null; // names none: use the key's own
       } else if (aead.equals(JSON_AES)) {
         algorithm = KeyAlgorithm.AES256;
@@ -121,16 +122,13 @@ public final class Containers {
       } else {
         return null;
       }
-      if (iv == null
-          || iv.length != Aead.IV_LENGTH
-          || nonce == null
+      if (iv.length != Aead.IV_LENGTH
           || nonce.length != Aead.NONCE_LENGTH
-          || ct == null
           || ct.length < Aead.TAG_LENGTH) {
         return null;
       }
       return new Parts(algorithm, ct, 0, ct.length, iv, 0, nonce, 0);
-    } catch (Json.SyntaxException | Json.TypeException e) {
+    } catch (KesJson.DecodeException e) {
       return null;
     }
   }
@@ -141,7 +139,7 @@ public final class Containers {
     byte[] iv = java.util.Arrays.copyOfRange(random, 0, Aead.IV_LENGTH);
     byte[] nonce = java.util.Arrays.copyOfRange(random, Aead.IV_LENGTH, Aead.RANDOM_LENGTH);
     byte[] ct = sealed.length == sealedLen ? sealed : java.util.Arrays.copyOf(sealed, sealedLen);
-    return new Json.ObjectWriter()
+    return new KesJson.ObjectWriter()
         .field("aead", algorithm == KeyAlgorithm.AES256 ? JSON_AES : JSON_CHACHA)
         .field("id", keyId)
         .base64("iv", iv)

@@ -1,4 +1,4 @@
-package dev.kes4j.crypto.internal;
+package dev.kes4j.api.internal;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -8,9 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * RFC 3339 times as Go's {@code time.Time} marshals them to JSON ({@code RFC3339Nano}: fraction
- * without trailing zeros, omitted when zero; UTC written as {@code Z}) and parses them. Stateless
- * and thread-safe.
+ * The one Go-time codec of kes4j: RFC 3339 times as Go's {@code time.Time} marshals them to JSON
+ * ({@code RFC3339Nano}: four-digit year, fraction without trailing zeros and omitted when zero, UTC
+ * written as {@code Z}), and parsing as {@code time.Time.UnmarshalJSON} does. Go's {@code
+ * MarshalJSON} returns an error for years outside 0..9999, so {@link #format} refuses such times
+ * (callers decide: the key-blob writer refuses the key, HTTP answers fail) rather than printing
+ * {@code +10000}. Internal: exported only to kes4j modules. Stateless and thread-safe.
  */
 public final class GoTime {
   private static final Pattern RFC3339 =
