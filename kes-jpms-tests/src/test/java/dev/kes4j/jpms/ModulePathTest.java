@@ -87,6 +87,53 @@ class ModulePathTest {
           "}",
           "");
 
+  private static final String HOST_APP_MODULE = "module app {\n  requires dev.kes4j.http;\n}\n";
+
+  /** A host mounting the HTTP API; the store is found through the SPI (service binding). */
+  private static final String HOST_APP_MAIN =
+      String.join(
+          "\n",
+          "package app;",
+          "",
+          "import dev.kes4j.api.spi.KeyStoreConfig;",
+          "import dev.kes4j.api.spi.KeyStores;",
+          "import dev.kes4j.core.Kes;",
+          "import dev.kes4j.http.ApiRequest;",
+          "import dev.kes4j.http.ApiResponse;",
+          "import dev.kes4j.http.KesHttpApi;",
+          "import java.nio.charset.StandardCharsets;",
+          "import java.util.Map;",
+          "",
+          "public final class Main {",
+          "  public static void main(String[] args) {",
+          "    try (Kes kes = Kes.builder()",
+          "        .keyStore(KeyStores.discover().open(KeyStoreConfig.of(Map.of(\"mem\", Map.of()))))",
+          "        .build()) {",
+          "      ApiResponse r = KesHttpApi.builder(kes).build()",
+          "          .handle(ApiRequest.builder(\"GET\", \"/version\").build());",
+          "      System.out.println(\"host: \" + r.status() + \" \"",
+          "          + new String(r.body(), StandardCharsets.UTF_8).strip()",
+          "          + \" in \" + KesHttpApi.class.getModule().getName());",
+          "    }",
+          "  }",
+          "}",
+          "");
+
+  @Nested
+  class HostMountingTheHttpApi {
+    @Test
+    void runsWithOnlyItsRequires(@TempDir Path dir) throws Exception {
+      Run run =
+          compileAndRun(
+              dir, HOST_APP_MODULE, HOST_APP_MAIN, modulePath("kes4j.jpms.client-app.path"));
+
+      assertThat(run.exitCode).as(run.toString()).isZero();
+      assertThat(run.stdout)
+          .as(run.toString())
+          .containsPattern("host: 200 \\{\"version\":\"[^\"]+\".* in dev\\.kes4j\\.http");
+    }
+  }
+
   @Nested
   class CoreAndMemStore {
     @Test
