@@ -3,17 +3,15 @@
  * dev.kes4j.api.KeyService} over HTTPS with mutual TLS or an API key, built on {@code
  * java.net.http}.
  *
- * <p>{@code dev.kes4j.api} is required transitively (its types are in every signature). The JSON
- * codec (Jackson), the PEM reader (Bouncy Castle) and the API key codec ({@code dev.kes4j.policy})
- * are implementation details. {@code dev.kes4j.client.internal} is exported only to the kes4j
- * command line, which reuses its PEM, environment and TLS helpers.
+ * <p>{@code dev.kes4j.api} is required transitively (its types are in every signature); it also
+ * brings kes4j's one KES JSON codec. The PEM reader (Bouncy Castle) and the API key codec ({@code
+ * dev.kes4j.policy}) are implementation details. {@code dev.kes4j.client.internal} is exported only
+ * to the kes4j command line, which reuses its PEM, environment and TLS helpers.
  */
 module dev.kes4j.client {
   requires transitive dev.kes4j.api;
   requires dev.kes4j.policy;
   requires java.net.http;
-  requires com.fasterxml.jackson.core;
-  requires com.fasterxml.jackson.databind;
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
 
