@@ -47,6 +47,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
+// Over 600 lines: one method per KeyService operation plus its wire form for every server
+// generation (0.16 to HEAD), and the builder; the transport, JSON and TLS pieces already live in
+// internal.
 /**
  * A {@link KeyService} on a remote KES server — Go KES of any generation (0.16 … newest) or kes4j —
  * over HTTPS with mutual TLS.

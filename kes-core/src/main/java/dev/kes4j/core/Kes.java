@@ -47,6 +47,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 600 lines: the engine is every KeyService operation, their authorized view, audit and
+// listener plumbing, and the builder; the cache and randomness live in internal.
 /**
  * The in-process KES engine: what a storage server embeds to generate, seal and unseal data keys
  * without a sidecar.

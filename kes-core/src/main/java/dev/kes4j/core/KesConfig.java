@@ -28,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+// Over 600 lines: both KES config schemas (0.16 and current) with their per-field errors naming
+// the YAML path and line; the YAML node walking lives in internal.ConfigNode.
 /**
  * A KES server configuration file, in either schema KES ever used (spec §7): the current one
  * ({@code admin:}, §7.1) and the 0.16 one ({@code root:}, §7.2). A config written for Go KES parses

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+// Over 600 lines: the conformance kit is one nested test class per KeyStore behaviour, kept in one
+// file so a plug-in author extends a single class.
 /**
  * The conformance tests every {@link KeyStore} must pass: the KES key store contract (spec §5.1)
  * plus kes4j's additions (copies at the boundary, paging, close semantics, concurrency). Extend it

@@ -48,6 +48,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
+// Over 600 lines: one connection's state machine (reading, limits, ordering of pipelined answers,
+// protocol errors, streams, timeouts), all confined to one event loop; splitting it would spread
+// that state across classes.
 /**
  * One HTTP/1.1 connection of the Netty front: collects a request (body capped at the route's limit
  * + 1 byte so the API sees an oversized body), hands it to {@link KesHttpApi} on a worker thread,
