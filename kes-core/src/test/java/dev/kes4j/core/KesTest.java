@@ -516,13 +516,17 @@ class KesTest {
       k.close();
     }
 
+    /** An engine whose cache keeps keys for an hour while the store is offline. */
+    Kes offlineEngine() {
+      return engine(
+          new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
+          CiphertextFormat.JSON,
+          KeyBlobFormat.PROTOBUF);
+    }
+
     @Test
     void offlineModeKeepsServingCachedKeysAndMissesFail() {
-      Kes k =
-          engine(
-              new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
-              CiphertextFormat.JSON,
-              KeyBlobFormat.PROTOBUF);
+      Kes k = offlineEngine();
       k.createKey("cached");
       k.createKey("uncached");
       DataKey before = k.generateKey("cached", CTX);
@@ -549,35 +553,31 @@ class KesTest {
       k.close();
     }
 
-    /** Issue 14: readiness lagged 20-30 s behind the store coming back. */
-    @Test
-    void offlineEndsWithTheFirstAnswerFromTheStoreNotTheNextProbe() {
-      Kes k =
-          engine(
-              new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
-              CiphertextFormat.JSON,
-              KeyBlobFormat.PROTOBUF);
-      k.createKey("a");
+    /** The store goes down and the next probe notices. */
+    void goOffline(Kes k) {
       store.outage();
       clock.advance(Duration.ofSeconds(10));
       k.runMaintenance();
       assertThat(k.offline()).isTrue();
+    }
+
+    /** Issue 14: readiness lagged 20-30 s behind the store coming back. */
+    @Test
+    void offlineEndsWithTheFirstAnswerFromTheStoreNotTheNextProbe() {
+      Kes k = offlineEngine();
+      k.createKey("a");
+      goOffline(k);
       store.recover(); // no time passes, so no probe runs from here on
       k.generateKey("a", CTX); // a fetch that reaches the store
       assertThat(k.offline()).isFalse();
 
-      store.outage();
-      clock.advance(Duration.ofSeconds(10));
-      k.runMaintenance();
-      assertThat(k.offline()).isTrue();
+      goOffline(k);
       store.recover();
       assertThatThrownBy(() -> k.generateKey("missing", CTX))
           .isInstanceOf(KeyNotFoundException.class); // "not found" is an answer too
       assertThat(k.offline()).isFalse();
 
-      store.outage();
-      clock.advance(Duration.ofSeconds(10));
-      k.runMaintenance();
+      goOffline(k);
       store.recover();
       assertThatThrownBy(() -> k.createKey("a")).isInstanceOf(KeyExistsException.class);
       assertThat(k.offline()).isFalse();
@@ -586,15 +586,8 @@ class KesTest {
 
     @Test
     void statusAsksTheStoreInsteadOfRepeatingTheLastProbe() {
-      Kes k =
-          engine(
-              new CacheConfig(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofHours(1)),
-              CiphertextFormat.JSON,
-              KeyBlobFormat.PROTOBUF);
-      store.outage();
-      clock.advance(Duration.ofSeconds(10));
-      k.runMaintenance();
-      assertThat(k.offline()).isTrue();
+      Kes k = offlineEngine();
+      goOffline(k);
       store.recover();
       assertThat(k.status().keyStoreReachable()).isTrue();
       assertThat(k.offline()).isFalse();
