@@ -10,7 +10,6 @@ import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.api.KeyExistsException;
 import dev.kes4j.api.KeyInfo;
-import dev.kes4j.api.KeyNotFoundException;
 import dev.kes4j.api.KeyService;
 import dev.kes4j.api.NotAuthorizedException;
 import dev.kes4j.api.Page;
@@ -397,36 +396,20 @@ public final class Kes implements KeyService, AutoCloseable {
     names.checkListPattern(pattern);
     // spec §1.4: '*' means all; one trailing '*' is stripped (Go keeps it: not mirrored)
     String prefix = pattern.endsWith("*") ? pattern.substring(0, pattern.length() - 1) : pattern;
-    return viaStore(() -> store.list(prefix, continueAt, limit));
+    return cache.ask(() -> store.list(prefix, continueAt, limit));
   }
 
-  /** A key store call that returns nothing. */
+  /** A key store call that returns nothing, through {@link KeyCache#ask}. */
   private interface StoreAction {
     void run();
   }
 
   private Void viaStore(StoreAction call) {
-    return viaStore(
+    return cache.ask(
         () -> {
           call.run();
           return null;
         });
-  }
-
-  /**
-   * Runs a key store call. Any answer — a value, or that a key exists or does not — proves the
-   * store reachable: offline mode and readiness follow the first such answer, not the next probe.
-   */
-  private <T> T viaStore(Supplier<T> call) {
-    T result;
-    try {
-      result = call.get();
-    } catch (KeyExistsException | KeyNotFoundException e) {
-      cache.answered();
-      throw e;
-    }
-    cache.answered();
-    return result;
   }
 
   private DataKey doGenerate(String name, byte[] context) {

@@ -350,7 +350,7 @@ public final class KesHttpApi implements AutoCloseable {
     } catch (RuntimeException e) {
       String message = endpoint.failure();
       logError(request.method() + " " + path + ": " + message + ": " + e);
-      response = Responses.error(500, message);
+      response = ApiResponse.error(500, message);
     }
     if (counted) {
       long took = System.nanoTime() - start;
@@ -532,7 +532,7 @@ public final class KesHttpApi implements AutoCloseable {
       message = NotAuthorizedException.MESSAGE;
     }
     int status = e.status() >= 400 && e.status() <= 599 ? e.status() : 500;
-    return Responses.error(status, message == null ? "" : message);
+    return ApiResponse.error(status, message == null ? "" : message);
   }
 
   @Override

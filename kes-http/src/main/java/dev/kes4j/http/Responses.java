@@ -89,10 +89,6 @@ final class Responses {
     return ApiResponse.of(200, JSON_HEADERS, KesJson.utf8(sb));
   }
 
-  static ApiResponse error(int status, String message) {
-    return ApiResponse.of(status, JSON_HEADERS, errorBody(message));
-  }
-
   /** Spec §1.2: {@code {"message":<json string>\n}}. */
   static byte[] errorBody(String message) {
     return KesJson.errorBody(message);

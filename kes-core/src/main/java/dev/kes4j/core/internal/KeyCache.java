@@ -1,6 +1,7 @@
 package dev.kes4j.core.internal;
 
 import dev.kes4j.api.KesException;
+import dev.kes4j.api.KeyExistsException;
 import dev.kes4j.api.KeyNotFoundException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.core.CacheConfig;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The key cache of spec §8, minus the Go bugs: decoded keys by name in front of the key store,
@@ -108,15 +110,7 @@ public final class KeyCache {
         return cached.key;
       }
       long epoch = evictions.get();
-      byte[] blob;
-      try {
-        blob = store.get(name);
-      } catch (KeyNotFoundException ex) {
-        answered();
-        throw ex;
-      }
-      answered();
-      KeyVersion key = KeyBlobs.parse(blob);
+      KeyVersion key = KeyBlobs.parse(ask(() -> store.get(name)));
       Entry entry = new Entry(key);
       entries.put(name, entry);
       if (evictions.get() != epoch) {
@@ -165,10 +159,25 @@ public final class KeyCache {
   }
 
   /**
-   * The key store just answered a call (with a value, or that a key exists or does not): it is
-   * reachable, so offline mode ends now rather than at the next probe. Cheap when online.
+   * Runs a call to the key store. Any answer — a value, or that a key exists or does not — proves
+   * the store reachable, so offline mode (and readiness) ends with it rather than at the next
+   * probe. Cheap when online.
+   *
+   * @throws RuntimeException what the call threw
    */
-  public void answered() {
+  public <T> T ask(Supplier<T> call) {
+    T result;
+    try {
+      result = call.get();
+    } catch (KeyExistsException | KeyNotFoundException e) {
+      answered();
+      throw e;
+    }
+    answered();
+    return result;
+  }
+
+  private void answered() {
     if (offline) {
       setOffline(false);
     }

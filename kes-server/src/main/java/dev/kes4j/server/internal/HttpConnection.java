@@ -35,7 +35,6 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -60,8 +59,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
  */
 public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private static final X509Certificate[] NO_CERTS = new X509Certificate[0];
-  private static final byte[] TIMEOUT_BODY =
-      "{\"message\":\"request timeout\"\n}".getBytes(StandardCharsets.UTF_8);
+  private static final String TIMEOUT = "request timeout";
 
   /** How long a request on a route without timeout (or an unknown path) may take to arrive. */
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
@@ -384,13 +382,14 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       ctx.close(); // an earlier response is still pending: it must not be overtaken
       return;
     }
+    ApiResponse timedOut = ApiResponse.error(408, TIMEOUT);
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.REQUEST_TIMEOUT,
-            Unpooled.wrappedBuffer(TIMEOUT_BODY));
-    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, TIMEOUT_BODY.length);
+            Unpooled.wrappedBuffer(timedOut.body()));
+    timedOut.headers().forEach(r.headers()::set);
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, timedOut.bodyLength());
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
   }
@@ -493,8 +492,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                                   + " "
                                   + p.request.path()
                                   + " timed out");
-                      writeFull(
-                          ctx, p, 503, Map.of("Content-Type", "application/json"), TIMEOUT_BODY);
+                      writeFull(ctx, p, ApiResponse.error(503, TIMEOUT));
                     }
                   },
                   timeout.toNanos(),
@@ -505,12 +503,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     } catch (RejectedExecutionException e) {
       if (p.done.compareAndSet(false, true)) {
         cancelTimeout(p);
-        writeFull(
-            ctx,
-            p,
-            503,
-            Map.of("Content-Type", "application/json"),
-            "{\"message\":\"server is shutting down\"\n}".getBytes(StandardCharsets.UTF_8));
+        writeFull(ctx, p, ApiResponse.error(503, "server is shutting down"));
       }
     }
   }
@@ -520,11 +513,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     try {
       r = p.fixed != null ? p.fixed : shared.api().handle(p.request);
     } catch (RuntimeException e) { // handle() never throws; belt and braces
-      r =
-          ApiResponse.of(
-              500,
-              Map.of("Content-Type", "application/json"),
-              "{\"message\":\"internal server error\"\n}".getBytes(StandardCharsets.UTF_8));
+      r = ApiResponse.error(500, "internal server error");
     }
     ApiResponse response = r;
     if (ctx.executor().inEventLoop()) {
@@ -542,7 +531,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     if (response.stream().isPresent()) {
       startStream(ctx, p, response);
     } else {
-      writeFull(ctx, p, response.status(), response.headers(), response.body());
+      writeFull(ctx, p, response);
     }
   }
 
@@ -552,15 +541,16 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void writeFull(
-      ChannelHandlerContext ctx, Pending p, int status, Map<String, String> headers, byte[] body) {
+  private void writeFull(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
+    int status = response.status();
+    byte[] body = response.body();
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(status),
             body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
     HttpHeaders h = r.headers();
-    headers.forEach(h::set);
+    response.headers().forEach(h::set);
     h.set("Content-Length", Integer.toString(body.length));
     boolean keepAlive = p.keepAlive && ctx.channel().isActive();
     if (!keepAlive) {

@@ -96,11 +96,15 @@ final class Fixture {
   }
 
   static KesServer start(KesHttpApi api) {
+    return builder(api).start();
+  }
+
+  /** A loopback server on a free port with the fixture's server certificate, not started. */
+  static KesServer.Builder builder(KesHttpApi api) {
     return KesServer.builder(api)
         .address("127.0.0.1:0")
         .certificate(SERVER.privateKey(), List.of(SERVER.certificate(), CA.certificate()))
-        .gracePeriod(Duration.ofSeconds(2))
-        .start();
+        .gracePeriod(Duration.ofSeconds(2));
   }
 
   /**

@@ -17,7 +17,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
@@ -49,14 +48,7 @@ class FrontDefectsTest {
   }
 
   static KesServer start(KesHttpApi api, Duration headerTimeout) {
-    return KesServer.builder(api)
-        .address("127.0.0.1:0")
-        .certificate(
-            Fixture.SERVER.privateKey(),
-            List.of(Fixture.SERVER.certificate(), Fixture.CA.certificate()))
-        .headerTimeout(headerTimeout)
-        .gracePeriod(Duration.ofSeconds(1))
-        .start();
+    return Fixture.builder(api).headerTimeout(headerTimeout).start();
   }
 
   @AfterAll

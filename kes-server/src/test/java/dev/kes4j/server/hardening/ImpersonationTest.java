@@ -103,17 +103,12 @@ class ImpersonationTest {
         open.add(kes);
         kes.createKey("shared");
         KesServer s =
-            KesServer.builder(KesHttpApi.builder(kes).build())
-                .address("127.0.0.1:0")
-                .certificate(
-                    Fixture.SERVER.privateKey(),
-                    List.of(Fixture.SERVER.certificate(), Fixture.CA.certificate()))
+            Fixture.builder(KesHttpApi.builder(kes).build())
                 .clientAuth(
                     auth == Auth.ON ? KesServer.ClientAuth.VERIFY : KesServer.ClientAuth.ANY,
                     List.of(Fixture.CA.certificate()))
                 .systemRoots(false)
                 .tlsProvider(provider)
-                .gracePeriod(Duration.ofSeconds(1))
                 .start();
         open.add(s);
         engines.put(s, kes);
