@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * KES's HTTP API (spec §1) independent of any transport: a host hands it (method, decoded path, TLS
  * peer chain, headers, body) as an {@link ApiRequest} and writes back the {@link ApiResponse}.
- * {@link KesServer} is the reference HTTPS front; any other server can mount the same object.
+ * {@code dev.kes4j.server.KesServer} (kes-server) is the reference HTTPS front; any other server
+ * can mount the same object.
  *
  * <pre>{@code
  * KesHttpApi api = KesHttpApi.builder(kes).errorMessages(KesConfig.ErrorMessages.LEGACY).build();
