@@ -18,7 +18,7 @@ module dev.kes4j.junit {
   requires dev.kes4j.keystore.mem;
   requires static dev.kes4j.server;
   requires static dev.kes4j.http;
-  requires static dev.kes4j.client;
+  requires static transitive dev.kes4j.client; // KesFixture.client() returns a KesClient
 
   exports dev.kes4j.junit;
 }
