@@ -17,7 +17,9 @@ module dev.kes4j.server {
   requires org.slf4j;
 
   exports dev.kes4j.server;
-  // the kes4j command (kes-cli) starts the dev and config servers and reads PEM files with these
+  // the kes4j command (kes-cli) starts the dev and config servers and reads PEM files with these;
+  // the JUnit extension (kes-junit) generates its test server's certificates with Pki and Pem
   exports dev.kes4j.server.internal to
-      dev.kes4j.cli;
+      dev.kes4j.cli,
+      dev.kes4j.junit;
 }

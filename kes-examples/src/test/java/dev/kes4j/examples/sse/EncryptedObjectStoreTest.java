@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kes4j.api.KeyNotFoundException;
 import dev.kes4j.core.Kes;
-import dev.kes4j.examples.junit.KesExtension;
 import dev.kes4j.examples.sse.ObjectAuthenticationException.Reason;
+import dev.kes4j.junit.KesTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,17 +31,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The SSE example end to end, on an in-process engine from {@link KesExtension}. */
+/**
+ * The SSE example end to end, on an in-process engine from kes-junit's {@link KesTest}: the two
+ * master keys are created fresh for every test, and whatever a test leaves is deleted after it.
+ */
+@KesTest(keys = {"sse-key", "new-key"})
 class EncryptedObjectStoreTest {
-  @RegisterExtension
-  static KesExtension kes = KesExtension.inMemory().withKeys("sse-key", "new-key");
+  Kes kes;
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int FIVE_MIB = 5 << 20;
@@ -50,8 +52,9 @@ class EncryptedObjectStoreTest {
   EncryptedObjectStore store;
 
   @BeforeEach
-  void openStore() throws IOException {
-    store = EncryptedObjectStore.open(root, kes.kes());
+  void openStore(Kes kes) throws IOException {
+    this.kes = kes;
+    store = EncryptedObjectStore.open(root, kes);
   }
 
   static byte[] random(int n) {
@@ -122,7 +125,7 @@ class EncryptedObjectStoreTest {
       byte[] sealed = Base64.getDecoder().decode(meta.get("kms_sealed_key").asText());
       // the sealed key opens with KES under the object's context, and only there
       byte[] context = EncryptedObjectStore.context("b12", "msg");
-      assertThat(kes.kes().decrypt("sse-key", sealed, context)).hasSize(32);
+      assertThat(kes.decrypt("sse-key", sealed, context)).hasSize(32);
       assertThat(
               Files.list(store.objectDirectory("b12", "msg")).map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder(DATA_FILE, METADATA_FILE);
@@ -258,14 +261,14 @@ class EncryptedObjectStoreTest {
       assertThat(Files.readAllBytes(file)).isEqualTo(before);
       assertThat(Files.getLastModifiedTime(file).toMillis()).isEqualTo(1_000_000_000_000L);
       // the old master key is no longer needed: delete it and read the object
-      kes.kes().deleteKey("sse-key");
+      kes.deleteKey("sse-key");
       assertThat(read("bucket", "big")).isEqualTo(data);
     }
 
     @Test
     void objectsLeftOnADeletedMasterKeyCannotBeRead() throws IOException {
       put("bucket", "o", random(10));
-      kes.kes().deleteKey("sse-key");
+      kes.deleteKey("sse-key");
       assertThatThrownBy(() -> store.get("bucket", "o")).isInstanceOf(KeyNotFoundException.class);
     }
   }
@@ -360,7 +363,7 @@ class EncryptedObjectStoreTest {
 
   @Test
   void theSameCodeRunsOnAnyKeyService(Kes injected) throws IOException {
-    // KesExtension also injects the engine; a KesClient would be passed the same way.
+    // @KesTest injects the engine; with mode = SERVER a KeyService parameter is a KesClient.
     EncryptedObjectStore other = EncryptedObjectStore.open(root.resolve("other"), injected);
     other.put("bucket", "o", "sse-key", new ByteArrayInputStream(random(3)));
     try (InputStream in = other.get("bucket", "o")) {
