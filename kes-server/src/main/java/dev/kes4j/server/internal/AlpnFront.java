@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -50,17 +51,26 @@ public final class AlpnFront extends ApplicationProtocolNegotiationHandler {
   }
 
   @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof SslHandshakeCompletionEvent e && !e.isSuccess()) {
+      // every failed handshake ends in this event (a closed connection, a timeout or an alert)
+      // issue 11: say why (rate-limited per reason and client); issue 16: never an empty reason
+      TlsDiagnostics.Refusal r = TlsDiagnostics.handshakeFailure(address(ctx), e.cause());
+      shared.api().logRefusal(r.key(), r.message());
+      shared.onHandshakeFailure().run();
+      ctx.close();
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
   protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-    // issue 11: say why (rate-limited per reason and client); issue 16: never an empty reason
-    TlsDiagnostics.Refusal r = TlsDiagnostics.handshakeFailure(address(ctx), cause);
-    shared.api().logRefusal(r.key(), r.message());
-    shared.onHandshakeFailure().run();
-    ctx.close();
+    ctx.close(); // explained once, from the handshake event
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close(); // an I/O error before the handshake ended: the handshake failure is logged
+    ctx.close(); // a TLS or I/O error before the pipeline is complete: explained from the event
   }
 
   /** The client's IP address, or {@code ""} if unknown. */

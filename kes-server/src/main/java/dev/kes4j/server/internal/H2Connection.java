@@ -72,6 +72,9 @@ public final class H2Connection extends Http2ConnectionHandler {
   private static final String TIMEOUT = "request timeout";
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
 
+  /** How long the rest of a body is dropped after an early answer before the stream is reset. */
+  private static final Duration LINGER = Duration.ofSeconds(2);
+
   private final HttpConnection.Shared shared;
   private final Http2Connection.PropertyKey key;
   private X509Certificate[] peerChain;
@@ -368,7 +371,7 @@ public final class H2Connection extends Http2ConnectionHandler {
     r.dispatched = true;
     releaseBody(r);
     shared.api().logError("http: reading " + r.method + " request body timed out; closing");
-    answer(r, ApiResponse.error(408, TIMEOUT));
+    answer(r, ApiResponse.error(408, TIMEOUT), true);
   }
 
   private void appendContent(Req r, ByteBuf content) {
@@ -485,7 +488,13 @@ public final class H2Connection extends Http2ConnectionHandler {
     if (r.ctx.executor().inEventLoop()) {
       complete(r, done);
     } else {
-      r.ctx.executor().execute(() -> complete(r, done));
+      try {
+        r.ctx.executor().execute(() -> complete(r, done));
+      } catch (RejectedExecutionException e) {
+        if (r.done.compareAndSet(false, true)) {
+          shared.inFlight().dec(); // the server stopped meanwhile: the connection is gone
+        }
+      }
     }
   }
 
@@ -509,23 +518,39 @@ public final class H2Connection extends Http2ConnectionHandler {
   }
 
   /**
-   * Writes a whole response on the request's stream, if it is still open; when the client has not
-   * finished sending, the stream is then reset with {@code NO_ERROR} (RFC 9113 §8.1) so that it
-   * stops.
+   * Writes a whole response on the request's stream, if it is still open. When the client has not
+   * finished sending (a body over the limit), the rest of its body is read and dropped for a short
+   * while — a client still sending may otherwise never read the answer (the JDK 17 client waits
+   * forever on a reset it gets while blocked on flow control) — and then the stream is reset with
+   * {@code NO_ERROR} (RFC 9113 §8.1), as Go's server lingers. A client that was too slow ({@code
+   * now}) is reset at once.
    */
   private void answer(Req r, ApiResponse response) {
+    answer(r, response, false);
+  }
+
+  private void answer(Req r, ApiResponse response, boolean resetNow) {
     if (r.closed || !r.ctx.channel().isActive()) {
       return;
     }
     writeResponse(r.ctx, r.id, response);
     if (!r.inputEnded) {
-      writePending(); // the response before the reset
-      Http2Stream s = connection().stream(r.id);
-      if (s != null) {
-        resetStream(r.ctx, s.id(), Http2Error.NO_ERROR.code(), r.ctx.newPromise());
+      writePending(); // the response before any reset
+      if (resetNow) {
+        reset(r);
+      } else {
+        r.ctx.executor().schedule(() -> reset(r), LINGER.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     flush(r.ctx);
+  }
+
+  private void reset(Req r) {
+    Http2Stream s = connection().stream(r.id);
+    if (s != null && !r.closed) {
+      resetStream(r.ctx, s.id(), Http2Error.NO_ERROR.code(), r.ctx.newPromise());
+      flush(r.ctx);
+    }
   }
 
   private void writePending() {
@@ -614,7 +639,11 @@ public final class H2Connection extends Http2ConnectionHandler {
                 } catch (IOException | RuntimeException e) {
                   // the client left or the stream failed: end the response either way
                 } finally {
-                  ctx.executor().execute(() -> endStream(r));
+                  try {
+                    ctx.executor().execute(() -> endStream(r));
+                  } catch (RejectedExecutionException e) {
+                    // the server stopped: the connection is gone
+                  }
                 }
               });
     } catch (RejectedExecutionException e) {
