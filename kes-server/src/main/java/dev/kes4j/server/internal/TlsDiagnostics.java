@@ -170,7 +170,9 @@ public final class TlsDiagnostics {
         }
         return new Refusal(r.key(), prefix + r.getMessage());
       }
-      if (t.getMessage() != null) {
+      // a wrapper's message that is only its cause's class name (and message) adds nothing
+      if (t.getMessage() != null
+          && !(t.getCause() != null && t.getMessage().equals(t.getCause().toString()))) {
         all.append(t.getMessage()).append(" | ");
       }
     }
