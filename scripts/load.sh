@@ -94,7 +94,6 @@ ab_run() { # ab_run <concurrency> <keepalive:yes|no> <body-file> <url>
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
-printf '%-34s %10s %8s %7s %7s %9s\n' run req/s p99/ms failed non2xx "x nginx"
 report() { # report <name> <result> <nginx rps>
   read -r rps p99 failed non2xx <<<"$2"
   local ratio
@@ -105,14 +104,14 @@ report() { # report <name> <result> <nginx rps>
 # ---- h2 mode -------------------------------------------------------------------------------------
 # nghttp_run <connections> <body-file> <url>: H2_REQUESTS requests per connection, each connection
 # one nghttp process sending them as concurrent streams (up to the server's stream limit: kes4j and
-# Go 250, nginx 128); prints req/s. Bounded: each process is stopped after 3 × RUN_SECONDS.
-H2_REQUESTS="${H2_REQUESTS:-40000}"
+# Go 250, nginx 128); prints req/s. Bounded: each process is stopped after 6 × RUN_SECONDS (then the run reports 0).
+H2_REQUESTS="${H2_REQUESTS:-10000}"
 H2_CONNS="${H2_CONNS:-4}"
 nghttp_run() {
   local conns="$1" body="$2" url="$3" pids=() t0 t1 ok=1
   t0=$(date +%s%N)
   for _ in $(seq 1 "$conns"); do
-    timeout $((RUN_SECONDS * 3)) nghttp -n -m "$H2_REQUESTS" --cert "$D/client.cert" --key "$D/client.key" \
+    timeout $((RUN_SECONDS * 6)) nghttp -n -m "$H2_REQUESTS" --cert "$D/client.cert" --key "$D/client.key" \
       -H 'content-type: application/json' -d "$body" "$url" >/dev/null 2>&1 &
     pids+=($!)
   done
@@ -195,6 +194,7 @@ GOC
   exit 0
 fi
 
+printf '%-34s %10s %8s %7s %7s %9s\n' run req/s p99/ms failed non2xx "x nginx"
 # warm-up (JIT) — not reported. On 2 shared cores C2 needs 15-20 s of traffic before generate
 # reaches its steady state (measured: 4k → 11k → 28k → 32k req/s in consecutive 6 s runs).
 RUN_SECONDS="${WARM_SECONDS:-16}" ab_run 16 yes "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null
