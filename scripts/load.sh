@@ -3,25 +3,31 @@
 # same size over mTLS, measured in the same run so that the ratio is meaningful on a shared box.
 # Each ab run is limited to RUN_SECONDS (default 8 s, never more than 20). Loopback only.
 #   scripts/load.sh            # generate + decrypt at c=16 and c=64, handshake rate, nginx ceiling
-# Installs apache2-utils (ab) and nginx with apt-get when missing. Not part of the test suite.
+#   scripts/load.sh h2         # HTTP/2 (nghttp, 4 connections × many streams) next to HTTP/1.1
+#                              # (ab -k -c16) for kes4j and nginx; with GOKES_BIN=/path/to/kes also
+#                              # Go KES, started here on the same certificates, in the same run
+# Installs apache2-utils (ab), nghttp2-client (nghttp: h2load cannot send client certificates) and
+# nginx with apt-get when missing. Not part of the test suite.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN_SECONDS="${RUN_SECONDS:-8}"
 (( RUN_SECONDS > 20 )) && RUN_SECONDS=20
+MODE="${1:-h1}"
 
 need() { command -v "$1" >/dev/null 2>&1; }
-if ! need ab || ! need nginx || ! need curl; then
-  echo "installing apache2-utils nginx curl ..." >&2
-  apt-get update -qq >/dev/null && apt-get install -y -qq apache2-utils nginx curl >/dev/null
+if ! need ab || ! need nginx || ! need curl || { [[ "$MODE" == h2 ]] && ! need nghttp; }; then
+  echo "installing apache2-utils nghttp2-client nginx curl ..." >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq apache2-utils nghttp2-client nginx curl >/dev/null
 fi
 NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 WORK="$(mktemp -d /tmp/kes4j-load.XXXXXX)"
-KES_PID=""; NGINX_STARTED=""
+KES_PID=""; NGINX_STARTED=""; GO_PID=""
 cleanup() {
   [[ -n "$KES_PID" ]] && kill "$KES_PID" 2>/dev/null && wait "$KES_PID" 2>/dev/null || true
+  [[ -n "$GO_PID" ]] && kill "$GO_PID" 2>/dev/null && wait "$GO_PID" 2>/dev/null || true
   [[ -n "$NGINX_STARTED" ]] && "$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -s stop 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -58,7 +64,7 @@ http {
   client_body_temp_path $WORK/nginx/tmp;
   keepalive_requests 10000000;
   server {
-    listen 127.0.0.1:$NPORT ssl;
+    listen 127.0.0.1:$NPORT ssl http2;
     ssl_certificate $D/server.cert;
     ssl_certificate_key $D/server.key;
     ssl_verify_client optional_no_ca;
@@ -88,7 +94,6 @@ ab_run() { # ab_run <concurrency> <keepalive:yes|no> <body-file> <url>
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
-printf '%-34s %10s %8s %7s %7s %9s\n' run req/s p99/ms failed non2xx "x nginx"
 report() { # report <name> <result> <nginx rps>
   read -r rps p99 failed non2xx <<<"$2"
   local ratio
@@ -96,6 +101,100 @@ report() { # report <name> <result> <nginx rps>
   printf '%-34s %10s %8s %7s %7s %9s\n' "$1" "$rps" "$p99" "$failed" "$non2xx" "$ratio"
 }
 
+# ---- h2 mode -------------------------------------------------------------------------------------
+# nghttp_run <connections> <body-file> <url>: H2_REQUESTS requests per connection, each connection
+# one nghttp process sending them as concurrent streams (up to the server's stream limit: kes4j and
+# Go 250, nginx 128); prints req/s. Bounded: each process is stopped after 6 × RUN_SECONDS (then the run reports 0).
+H2_REQUESTS="${H2_REQUESTS:-10000}"
+H2_CONNS="${H2_CONNS:-4}"
+nghttp_run() {
+  local conns="$1" body="$2" url="$3" pids=() t0 t1 ok=1
+  t0=$(date +%s%N)
+  for _ in $(seq 1 "$conns"); do
+    timeout $((RUN_SECONDS * 6)) nghttp -n -m "$H2_REQUESTS" --cert "$D/client.cert" --key "$D/client.key" \
+      -H 'content-type: application/json' -d "$body" "$url" >/dev/null 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || ok=0; done
+  t1=$(date +%s%N)
+  if [[ "$ok" == 1 ]]; then
+    awk -v n=$((conns * H2_REQUESTS)) -v ns=$((t1 - t0)) 'BEGIN { printf "%.0f\n", n / (ns / 1e9) }'
+  else
+    echo 0
+  fi
+}
+
+# cpu_per_req <pid> <command...>: runs the command (which prints req/s as its first word) and
+# prints "req/s µs-of-server-CPU-per-request"
+cpu_per_req() {
+  local pid="$1" t0 t1 t0n t1n out rps; shift
+  t0=$(awk '{print $14+$15}' "/proc/$pid/stat"); t0n=$(date +%s%N)
+  out="$("$@")"; rps="${out%% *}"
+  t1=$(awk '{print $14+$15}' "/proc/$pid/stat"); t1n=$(date +%s%N)
+  awk -v r="$rps" -v t=$((t1 - t0)) -v ns=$((t1n - t0n)) -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { n = r * ns / 1e9; if (n > 0) printf "%s %.1f\n", r, t / hz * 1e6 / n; else print r " -" }'
+}
+
+if [[ "$MODE" == h2 ]]; then
+  # warm-up over both protocols (JIT), not reported
+  RUN_SECONDS="${WARM_SECONDS:-16}" ab_run 16 yes "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null
+  nghttp_run "$H2_CONNS" "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null
+  h2_check="$("${CURL[@]}" --http2 -o /dev/null -w '%{http_version} %{http_code}' -X POST -d @"$WORK/gen.json" "$K/v1/key/generate/my-key")"
+  [[ "$h2_check" == "2 200" ]] || { echo "kes4j did not answer generate over h2: $h2_check" >&2; exit 1; }
+
+  GO=""
+  if [[ -n "${GOKES_BIN:-}" && -x "${GOKES_BIN}" ]]; then
+    GPORT="$(free_port)"
+    mkdir -p "$WORK/go/keys"
+    cat >"$WORK/go/config.yml" <<GOC
+version: v1
+address: 127.0.0.1:$GPORT
+admin:
+  identity: $("$GOKES_BIN" identity of "$D/client.cert" | tr -d '[:space:]')
+tls:
+  key: $D/server.key
+  cert: $D/server.cert
+keystore:
+  fs:
+    path: $WORK/go/keys
+GOC
+    "$GOKES_BIN" server --config "$WORK/go/config.yml" >"$WORK/go/kes.log" 2>&1 &
+    GO_PID=$!
+    G="https://127.0.0.1:$GPORT"
+    for _ in $(seq 1 100); do "${CURL[@]}" -o /dev/null "$G/version" 2>/dev/null && break; sleep 0.1; done
+    "${CURL[@]}" -X POST "$G/v1/key/create/my-key" >/dev/null
+    go_check="$("${CURL[@]}" --http2 -o /dev/null -w '%{http_version} %{http_code}' -X POST -d @"$WORK/gen.json" "$G/v1/key/generate/my-key")"
+    [[ "$go_check" == "2 200" ]] && GO=1 || echo "Go KES did not answer generate over h2 ($go_check): left out" >&2
+    RUN_SECONDS=6 ab_run 16 yes "$WORK/gen.json" "$G/v1/key/generate/my-key" >/dev/null
+  fi
+
+  printf '%-40s %10s %14s %9s\n' run req/s "server µs/req" "x nginx"
+  row() { # row <name> <"rps cpu"> <nginx rps>
+    read -r rps cpu <<<"$2"
+    printf '%-40s %10s %14s %9s\n' "$1" "$rps" "${cpu:--}" \
+      "$(awk -v a="$rps" -v b="$3" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')"
+  }
+  ab_rps() { local r; r="$(ab_run "$@")"; echo "${r%% *}"; }
+  n1="$(ab_rps 16 yes "$WORK/gen.json" "$N/")"
+  row "nginx static JSON h1 ab -k -c16" "$n1" "$n1"
+  n2="$(nghttp_run "$H2_CONNS" "$WORK/gen.json" "$N/")"
+  row "nginx static JSON h2 ${H2_CONNS} conns" "$n2" "$n2"
+  row "kes4j generate h1 ab -k -c16" "$(cpu_per_req "$KES_PID" ab_rps 16 yes "$WORK/gen.json" "$K/v1/key/generate/my-key")" "$n1"
+  k2="$(cpu_per_req "$KES_PID" nghttp_run "$H2_CONNS" "$WORK/gen.json" "$K/v1/key/generate/my-key")"
+  row "kes4j generate h2 ${H2_CONNS} conns" "$k2" "$n2"
+  row "kes4j decrypt h2 ${H2_CONNS} conns" "$(cpu_per_req "$KES_PID" nghttp_run "$H2_CONNS" "$WORK/dec.json" "$K/v1/key/decrypt/my-key")" "$n2"
+  if [[ -n "$GO" ]]; then
+    row "Go KES generate h1 ab -k -c16" "$(cpu_per_req "$GO_PID" ab_rps 16 yes "$WORK/gen.json" "$G/v1/key/generate/my-key")" "$n1"
+    g2="$(cpu_per_req "$GO_PID" nghttp_run "$H2_CONNS" "$WORK/gen.json" "$G/v1/key/generate/my-key")"
+    row "Go KES generate h2 ${H2_CONNS} conns" "$g2" "$n2"
+    awk -v k="${k2%% *}" -v g="${g2%% *}" 'BEGIN { if (g > 0) printf "kes4j h2 / Go KES h2 generate: %.2f\n", k / g }'
+  else
+    echo "Go KES: not run (set GOKES_BIN to a kes binary to include it)"
+  fi
+  exit 0
+fi
+
+printf '%-34s %10s %8s %7s %7s %9s\n' run req/s p99/ms failed non2xx "x nginx"
 # warm-up (JIT) — not reported. On 2 shared cores C2 needs 15-20 s of traffic before generate
 # reaches its steady state (measured: 4k → 11k → 28k → 32k req/s in consecutive 6 s runs).
 RUN_SECONDS="${WARM_SECONDS:-16}" ab_run 16 yes "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null

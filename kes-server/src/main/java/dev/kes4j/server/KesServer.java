@@ -3,6 +3,7 @@ package dev.kes4j.server;
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
+import dev.kes4j.server.internal.AlpnFront;
 import dev.kes4j.server.internal.HeaderDeadline;
 import dev.kes4j.server.internal.HttpConnection;
 import dev.kes4j.server.internal.Pem;
@@ -19,10 +20,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.BindException;
@@ -48,12 +47,16 @@ import org.slf4j.LoggerFactory;
  * through the JDK's TLS (or BoringSSL via {@code netty-tcnative}, see {@link TlsProvider}). TLS 1.2
  * and 1.3; every client must present a certificate (not verified by default, as KES's {@code
  * tls.auth: off}; verified against the system roots plus {@code tls.ca} with {@code auth: on});
- * when some route skips authentication a certificate is only requested. HTTP/1.1 (and 1.0) with
- * keep-alive; the handshake and each request's headers must arrive within 5 s ({@link
- * Builder#headerTimeout}); idle connections close after 90 s; per-route timeouts answer 503. Every
- * error the front raises itself (malformed request line or escapes, headers too large, bad
- * chunking, unsupported version or {@code Expect}) is a KES JSON error body, and closes the
- * connection.
+ * when some route skips authentication a certificate is only requested. HTTP/2 and HTTP/1.1 (and
+ * 1.0, with keep-alive) on the same port: ALPN offers {@code h2} first, then {@code http/1.1}; a
+ * client without ALPN gets HTTP/1.1 ({@link Builder#http2} turns h2 off). The handshake and each
+ * request's headers must arrive within 5 s ({@link Builder#headerTimeout}; over h2: the client
+ * preface and the first request's headers); idle connections close after 90 s; per-route timeouts
+ * answer 503. Both protocols have the same body limits per route, header limits (8 KiB request
+ * line, 16 KiB headers; over h2 24 KiB of header list), identity, audit and metrics. Every error
+ * the front raises itself (malformed request line or escapes, headers too large, bad chunking,
+ * unsupported version or {@code Expect}) is a KES JSON error body; over HTTP/1.1 it closes the
+ * connection, over h2 only the stream ends.
  *
  * <pre>{@code
  * try (KesServer server = KesServer.builder(api).address("0.0.0.0:7373")
@@ -170,9 +173,8 @@ public final class KesServer implements AutoCloseable {
                         "header-deadline",
                         new HeaderDeadline(
                             headerTimeout, () -> headerTimedOut(ch.remoteAddress())));
-                    p.addLast("http", new HttpServerCodec(8192, 16384, 65536));
-                    p.addLast("idle", new IdleStateHandler(0, 0, 90, TimeUnit.SECONDS));
-                    p.addLast("kes", new HttpConnection(shared));
+                    // h2 or HTTP/1.1 handlers, as ALPN decided, once the handshake is done
+                    p.addLast("alpn", new AlpnFront(shared));
                   }
                 });
     io.netty.channel.ChannelFuture bound = bootstrap.bind(b.address).awaitUninterruptibly();
@@ -303,6 +305,7 @@ public final class KesServer implements AutoCloseable {
     private int workerThreads = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
     private Duration grace = Duration.ofSeconds(10);
     private Duration headerTimeout = Duration.ofSeconds(5);
+    private boolean http2 = true;
 
     private Builder(KesHttpApi api) {
       this.api = Objects.requireNonNull(api, "api");
@@ -421,6 +424,15 @@ public final class KesServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether ALPN offers HTTP/2 ({@code h2}) before HTTP/1.1 (default true, as Go KES). False: no
+     * ALPN, every connection speaks HTTP/1.1.
+     */
+    public Builder http2(boolean enabled) {
+      this.http2 = enabled;
+      return this;
+    }
+
     /** How long {@link KesServer#close()} waits for in-flight requests (default 10 s). */
     public Builder gracePeriod(Duration grace) {
       this.grace = Objects.requireNonNull(grace, "grace");
@@ -445,7 +457,8 @@ public final class KesServer implements AutoCloseable {
               trusted,
               systemRoots,
               api.requiresClientCertificate(),
-              tlsProvider == TlsProvider.OPENSSL);
+              tlsProvider == TlsProvider.OPENSSL,
+              http2);
       KesServer s = new KesServer(this, ssl.context(), ssl.provider());
       LOG.debug("listening on {} with {}", s.address(), ssl.provider());
       return s;

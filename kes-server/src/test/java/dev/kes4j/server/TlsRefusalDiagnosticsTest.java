@@ -113,6 +113,54 @@ class TlsRefusalDiagnosticsTest {
     }
   }
 
+  @Test
+  void everyRefusalLineHasAReason() throws Exception {
+    // issue 16: "http: TLS handshake error from 127.0.0.1: " with nothing after it
+    for (Throwable t :
+        List.of(
+            new java.nio.channels.ClosedChannelException(),
+            new javax.net.ssl.SSLHandshakeException(null),
+            new io.netty.handler.codec.DecoderException(
+                new javax.net.ssl.SSLException((String) null)),
+            new javax.net.ssl.SSLPeerUnverifiedException(""),
+            new java.io.IOException())) {
+      String line =
+          dev.kes4j.server.internal.TlsDiagnostics.handshakeFailure("127.0.0.1", t).message();
+      assertThat(line).as(t.toString()).doesNotEndWith(": ").doesNotEndWith(":");
+      assertThat(line.substring(line.lastIndexOf(": ") + 2)).as(line).matches("[a-z][a-z /]+");
+    }
+    assertThat(
+            dev.kes4j.server.internal.TlsDiagnostics.handshakeFailure(
+                    "127.0.0.1", new java.nio.channels.ClosedChannelException())
+                .message())
+        .isEqualTo("http: TLS handshake error from 127.0.0.1: connection closed during handshake");
+    assertThat(
+            dev.kes4j.server.internal.TlsDiagnostics.handshakeFailure(
+                    "127.0.0.1", new javax.net.ssl.SSLHandshakeException(null))
+                .message())
+        .isEqualTo("http: TLS handshake error from 127.0.0.1: ssl handshake exception");
+  }
+
+  @Test
+  void aClientThatHangsUpInTheHandshakeGetsAReason() throws Exception {
+    TestCerts certs = new TestCerts();
+    try (KesServer server =
+        KesServer.builder(api)
+            .address("127.0.0.1:0")
+            .certificate(certs.server.privateKey(), List.of(certs.server.certificate()))
+            .start()) {
+      // half a ClientHello, then the client hangs up; and a client that connects and leaves
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.address().getPort())) {
+        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00});
+        s.getOutputStream().flush();
+      }
+      String line = next();
+      assertThat(line).contains("127.0.0.1");
+      assertThat(line.substring(line.lastIndexOf(':') + 1).trim()).as(line).isNotEmpty();
+      assertThat(line).doesNotContain("\"message\":\"\"");
+    }
+  }
+
   /**
    * A context that presents {@code client} whatever CAs the server names (as Go and kes4j clients
    * do; the JDK's default key manager would send nothing).

@@ -29,12 +29,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -157,27 +154,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    SocketAddress a = ctx.channel().remoteAddress();
-    if (a instanceof InetSocketAddress isa && isa.getAddress() != null) {
-      remoteAddress = isa.getAddress().getHostAddress();
-    }
-    super.channelActive(ctx);
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    // added by AlpnFront once the TLS handshake has succeeded: the peer is known
+    remoteAddress = AlpnFront.address(ctx);
+    peerChain = peerChain(ctx);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof SslHandshakeCompletionEvent e) {
-      if (e.isSuccess()) {
-        peerChain = peerChain(ctx);
-      } else {
-        // issue 11: say why (rate-limited per reason and client)
-        TlsDiagnostics.Refusal r = TlsDiagnostics.handshakeFailure(remoteAddress, e.cause());
-        shared.api().logRefusal(r.key(), r.message());
-        shared.onHandshakeFailure().run();
-        ctx.close();
-      }
-    } else if (evt instanceof IdleStateEvent) {
+    if (evt instanceof IdleStateEvent) {
       if (!busy && !streaming && head == null) {
         ctx.close(); // spec §1.1: idle keep-alive connections close after 90 s
       }
@@ -185,7 +170,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     super.userEventTriggered(ctx, evt);
   }
 
-  private static X509Certificate[] peerChain(ChannelHandlerContext ctx) {
+  static X509Certificate[] peerChain(ChannelHandlerContext ctx) {
     SslHandler ssl = ctx.pipeline().get(SslHandler.class);
     if (ssl == null) {
       return null;
@@ -343,6 +328,16 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       body.release();
       body = null;
     }
+    logProtocolRefusal(shared, remoteAddress, status, message, t);
+    queue.add(new Pending(null, null, ApiResponse.error(status, message), false, false));
+    if (!busy) {
+      next(ctx);
+    }
+  }
+
+  /** One rate-limited error-log line for a request the front answered itself. */
+  static void logProtocolRefusal(
+      Shared shared, String remoteAddress, int status, String message, Throwable t) {
     shared
         .api()
         .logRefusal(
@@ -356,10 +351,6 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
                 + (t == null || t.getMessage() == null
                     ? ""
                     : " (" + RefusalLog.clean(t.getMessage()) + ")"));
-    queue.add(new Pending(null, null, ApiResponse.error(status, message), false, false));
-    if (!busy) {
-      next(ctx);
-    }
   }
 
   /**

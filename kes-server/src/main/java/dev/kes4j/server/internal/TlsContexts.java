@@ -1,6 +1,8 @@
 package dev.kes4j.server.internal;
 
 import dev.kes4j.api.KesConfigException;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
@@ -25,9 +27,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Builds the server's Netty {@link SslContext}: TLS 1.2/1.3, BoringSSL when available (JDK
- * otherwise), client certificates required (or only requested when some route skips
- * authentication), accepted without verification (KES's default) or verified against the system
- * roots plus configured CAs. Thread-safe.
+ * otherwise), ALPN offering {@code h2} before {@code http/1.1} (when HTTP/2 is on; a client that
+ * offers neither, or no ALPN at all, gets HTTP/1.1), client certificates required (or only
+ * requested when some route skips authentication), accepted without verification (KES's default) or
+ * verified against the system roots plus configured CAs. Thread-safe.
  */
 public final class TlsContexts {
   private TlsContexts() {}
@@ -38,6 +41,7 @@ public final class TlsContexts {
   /**
    * The server context.
    *
+   * @param http2 whether ALPN offers {@code h2} (then {@code http/1.1}); false: no ALPN at all
    * @throws KesConfigException if the key and certificate do not work together or TLS setup fails
    */
   public static Result server(
@@ -47,7 +51,8 @@ public final class TlsContexts {
       List<X509Certificate> cas,
       boolean systemRoots,
       boolean requireCertificate,
-      boolean preferOpenSsl) {
+      boolean preferOpenSsl,
+      boolean http2) {
     boolean openSsl = preferOpenSsl && OpenSsl.isAvailable();
     try {
       SslContextBuilder b =
@@ -55,6 +60,18 @@ public final class TlsContexts {
               .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)
               .protocols("TLSv1.3", "TLSv1.2")
               .clientAuth(requireCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
+      if (http2) {
+        // the client's ALPN list is matched against ours in our order (h2 first); no common
+        // protocol or no ALPN extension: nothing is selected and the connection falls back to
+        // HTTP/1.1 (NO_ADVERTISE / ACCEPT are what both the JDK and BoringSSL support)
+        b.applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_2,
+                ApplicationProtocolNames.HTTP_1_1));
+      }
       if (verify) {
         // issue 11: a chain that does not verify is logged with its issuer and the expected CAs
         b.trustManager(verifyingTrust(cas, systemRoots));

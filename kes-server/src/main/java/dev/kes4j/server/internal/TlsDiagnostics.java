@@ -170,7 +170,9 @@ public final class TlsDiagnostics {
         }
         return new Refusal(r.key(), prefix + r.getMessage());
       }
-      if (t.getMessage() != null) {
+      // a wrapper's message that is only its cause's class name (and message) adds nothing
+      if (t.getMessage() != null
+          && !(t.getCause() != null && t.getMessage().equals(t.getCause().toString()))) {
         all.append(t.getMessage()).append(" | ");
       }
     }
@@ -213,9 +215,55 @@ public final class TlsDiagnostics {
               + "no common TLS version or cipher (KES needs TLS 1.2 or 1.3): "
               + RefusalLog.clean(trim(m)));
     }
+    String reason = trim(m).isBlank() ? wordless(cause) : RefusalLog.clean(trim(m));
     return new Refusal(
-        "other:" + address,
-        "http: TLS handshake error from " + address + ": " + RefusalLog.clean(trim(m)));
+        "other:" + address, "http: TLS handshake error from " + address + ": " + reason);
+  }
+
+  /**
+   * A reason for a failure whose exceptions carry no message (issue 16: the refusal line must never
+   * end in an empty reason): what the exception types mean, or their names in words.
+   */
+  static String wordless(Throwable cause) {
+    if (cause == null) {
+      return "connection closed during handshake";
+    }
+    Throwable root = cause;
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      root = t;
+      if (t instanceof java.nio.channels.ClosedChannelException
+          || t instanceof java.io.EOFException) {
+        return "connection closed during handshake";
+      }
+      if (t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+        return "client sent no certificate";
+      }
+      if (t instanceof java.net.SocketTimeoutException
+          || t.getClass().getSimpleName().contains("Timeout")) {
+        return "handshake timed out";
+      }
+    }
+    return words(root.getClass().getSimpleName());
+  }
+
+  /** {@code SSLHandshakeException} → {@code "ssl handshake exception"}. */
+  static String words(String className) {
+    if (className.isEmpty()) {
+      return "unknown error";
+    }
+    StringBuilder sb = new StringBuilder(className.length() + 8);
+    for (int i = 0; i < className.length(); i++) {
+      char c = className.charAt(i);
+      boolean upper = Character.isUpperCase(c);
+      boolean nextLower =
+          i + 1 < className.length() && Character.isLowerCase(className.charAt(i + 1));
+      boolean prevLower = i > 0 && Character.isLowerCase(className.charAt(i - 1));
+      if (upper && i > 0 && (prevLower || nextLower)) {
+        sb.append(' ');
+      }
+      sb.append(Character.toLowerCase(c));
+    }
+    return sb.toString();
   }
 
   private static String trim(String m) {
