@@ -19,16 +19,23 @@ public final class ParseErrors implements CommandLine.IParameterExceptionHandler
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println("kes4j: error: " + ErrorWords.clean(ex.getMessage()));
     List<String> near = new ArrayList<>();
+    String message = ErrorWords.clean(ex.getMessage());
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
       String typed = u.getUnmatched().get(0);
+      if (typed.startsWith("-")) {
+        message = "unknown option '" + typed + "'";
+      } else if (!cl.getSubcommands().isEmpty()
+          && cl.getCommandSpec().positionalParameters().isEmpty()) {
+        message = "unknown command '" + typed + "'";
+      }
       for (String s : u.getSuggestions()) {
         if (visible(cl, s) && near(typed, s)) {
           near.add(s);
         }
       }
     }
+    err.println("kes4j: error: " + message);
     String name = cl.getCommandSpec().qualifiedName();
     if (!near.isEmpty()) {
       err.println(
