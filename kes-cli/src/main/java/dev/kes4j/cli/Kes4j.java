@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
 /**
  * The {@code kes4j} command line: {@code server} (a KES config, or {@code --dev}), {@code identity
  * new|of|info}, the client commands {@code key create|import|ls|info|rm|dek|encrypt|decrypt},
- * {@code status}, {@code log}, {@code policy ls|info|show}, and {@code doctor}, with KES's flags
+ * {@code status}, {@code log}, {@code policy ls|info|show}, {@code doctor} and {@code migrate}
+ * (plus KES 0.16's hidden {@code tool identity new|of} and {@code tool migrate}), with KES's flags
  * and environment variables (spec §10).
  *
  * <p>Exit codes, which scripts may rely on: 0 success; 1 server, operation or configuration error;
@@ -175,7 +176,7 @@ public final class Kes4j implements Callable<Integer> {
         paramLabel = "ADDR",
         description =
             "Listen address, e.g. :7373 (default: the config's address, else 0.0.0.0:7373;"
-                + " with --dev 127.0.0.1:7373).")
+                + " for --dev 127.0.0.1:7373).")
     String addr;
 
     @Option(names = "--dev", description = "In-memory dev server with ephemeral certificates.")

@@ -42,7 +42,7 @@ public final class ErrorWords {
 
   /** A simple exception class name, with an optional trailing ": ". */
   private static final Pattern SIMPLE =
-      Pattern.compile("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b(?::\\s*)?");
+      Pattern.compile("(?<!')\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b(?!')(?::\\s*)?");
 
   private static final Pattern ALERT = Pattern.compile("Received fatal alert: (\\w+)");
 

@@ -310,7 +310,7 @@ public final class IdentityCommands {
       description =
           "KES 0.16's tool commands: identity new|of, migrate (use the commands without"
               + " 'tool').",
-      subcommands = {ToolIdentity.class, Migrate.class})
+      subcommands = {ToolIdentity.class, ToolIdentify.class, Migrate.class})
   public static final class Tool implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -324,10 +324,9 @@ public final class IdentityCommands {
     }
   }
 
-  /** {@code kes tool identity} (and the MinIO guide's {@code tool identify}). */
+  /** {@code kes tool identity}. */
   @Command(
       name = "identity",
-      aliases = "identify",
       mixinStandardHelpOptions = true,
       description = "KES 0.16's identity tools: new, of.",
       subcommands = {ToolNew.class, ToolOf.class})
@@ -336,6 +335,26 @@ public final class IdentityCommands {
 
     /** Picocli creates it. */
     public ToolIdentity() {}
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return Exit.USAGE;
+    }
+  }
+
+  /** The MinIO guide's misspelling {@code kes tool identify of}: hidden, as {@code identity}. */
+  @Command(
+      name = "identify",
+      hidden = true,
+      mixinStandardHelpOptions = true,
+      description = "KES 0.16's identity tools: new, of.",
+      subcommands = {ToolNew.class, ToolOf.class})
+  public static final class ToolIdentify implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Picocli creates it. */
+    public ToolIdentify() {}
 
     @Override
     public Integer call() {

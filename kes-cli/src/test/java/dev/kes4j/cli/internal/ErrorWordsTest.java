@@ -56,6 +56,8 @@ class ErrorWordsTest {
                     + " valid certification path to requested target"))
         .isEqualTo(
             "PKIX path building failed: unable to find valid certification path to requested target");
+    assertThat(ErrorWords.clean("key 'MyError' does not exist"))
+        .isEqualTo("key 'MyError' does not exist");
     assertThat(ErrorWords.message(new IllegalStateException()))
         .isEqualTo("unexpected error (a bug in kes4j: please report it)");
     assertThat(
