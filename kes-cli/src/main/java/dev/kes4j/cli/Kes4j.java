@@ -2,33 +2,24 @@ package dev.kes4j.cli;
 
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.spi.KeyStores;
-import dev.kes4j.cli.internal.CertReport;
 import dev.kes4j.cli.internal.Commands;
 import dev.kes4j.cli.internal.Doctor;
 import dev.kes4j.cli.internal.Exit;
+import dev.kes4j.cli.internal.HomePaths;
+import dev.kes4j.cli.internal.IdentityCommands;
 import dev.kes4j.cli.internal.Io;
 import dev.kes4j.cli.internal.KeyCommands;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
-import dev.kes4j.policy.ApiKey;
 import dev.kes4j.server.KesServer;
 import dev.kes4j.server.internal.ConfigServer;
 import dev.kes4j.server.internal.DevServer;
-import dev.kes4j.server.internal.Pem;
-import dev.kes4j.server.internal.Pki;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,12 +29,12 @@ import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * The {@code kes4j} command line: {@code server} (a KES config, or {@code --dev}), {@code identity
  * new|of|info}, the client commands {@code key create|import|ls|info|rm|dek|encrypt|decrypt},
- * {@code status}, {@code log}, {@code policy ls|info|show}, and {@code doctor}, with KES's flags
+ * {@code status}, {@code log}, {@code policy ls|info|show}, {@code doctor} and {@code migrate}
+ * (plus KES 0.16's hidden {@code tool identity new|of} and {@code tool migrate}), with KES's flags
  * and environment variables (spec §10).
  *
  * <p>Exit codes, which scripts may rely on: 0 success; 1 server, operation or configuration error;
@@ -67,12 +58,14 @@ import picocli.CommandLine.Parameters;
     },
     subcommands = {
       Kes4j.Server.class,
-      Kes4j.IdentityCommand.class,
+      IdentityCommands.Identity.class,
       KeyCommands.Key.class,
       Commands.Policy.class,
       Commands.Status.class,
       Commands.Log.class,
-      Doctor.class
+      Doctor.class,
+      dev.kes4j.cli.internal.Migrate.class,
+      IdentityCommands.Tool.class
     })
 public final class Kes4j implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -139,8 +132,11 @@ public final class Kes4j implements Callable<Integer> {
           }
         };
     CommandLine cl = new CommandLine(new Kes4j(), factory);
+    // --config=~/x.yaml: the shell leaves ~ after '=' alone; every path option expands it
+    cl.registerConverter(Path.class, HomePaths::expand);
     cl.setOut(io.out());
     cl.setErr(io.err());
+    cl.setParameterExceptionHandler(new dev.kes4j.cli.internal.ParseErrors());
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           commandLine.getErr().println("kes4j: error: " + Exit.message(ex));
@@ -175,7 +171,12 @@ public final class Kes4j implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "KES config file (any schema).")
     Path config;
 
-    @Option(names = "--addr", paramLabel = "ADDR", description = "Listen address, e.g. :7373.")
+    @Option(
+        names = "--addr",
+        paramLabel = "ADDR",
+        description =
+            "Listen address, e.g. :7373 (default: the config's address, else 0.0.0.0:7373;"
+                + " for --dev 127.0.0.1:7373).")
     String addr;
 
     @Option(names = "--dev", description = "In-memory dev server with ephemeral certificates.")
@@ -187,7 +188,12 @@ public final class Kes4j implements Callable<Integer> {
     @Option(names = "--mlock", description = "Accepted for KES compatibility (no effect).")
     boolean mlock;
 
-    @Option(names = "--auth", paramLabel = "on|off", description = "Verify client certificates.")
+    @Option(
+        names = "--auth",
+        paramLabel = "on|off",
+        description =
+            "Verify client certificates against the config's tls.ca (default: the config's"
+                + " tls.auth, else off: any client certificate is identified by its public key).")
     String auth;
 
     @Option(names = "--root", paramLabel = "IDENTITY", description = "Admin identity (KES 0.16).")
@@ -274,8 +280,8 @@ public final class Kes4j implements Callable<Integer> {
               new ConfigServer.Overrides(
                   Optional.ofNullable(addr),
                   Optional.ofNullable(root),
-                  Optional.ofNullable(key),
-                  Optional.ofNullable(cert),
+                  Optional.ofNullable(key).map(k -> HomePaths.expand(k).toString()),
+                  Optional.ofNullable(cert).map(c -> HomePaths.expand(c).toString()),
                   authFlag,
                   provider),
               Path.of("").toAbsolutePath(),
@@ -332,238 +338,6 @@ public final class Kes4j implements Callable<Integer> {
         },
         true,
         StandardCharsets.UTF_8);
-  }
-
-  /** {@code kes4j identity}. */
-  @Command(
-      name = "identity",
-      mixinStandardHelpOptions = true,
-      description = "Create identities and compute the identity of certificates and API keys.",
-      subcommands = {IdentityNew.class, IdentityOf.class, Commands.IdentityInfoCommand.class})
-  static final class IdentityCommand implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-      // like `kes identity` without arguments: a new API key
-      ApiKey k = ApiKey.generate();
-      java.io.PrintWriter out = spec.commandLine().getOut();
-      out.println("Your API key:\n\n   " + k.encode() + "\n");
-      out.println("This is the identity of your API key:\n\n   " + k.identity().value());
-      out.flush();
-      return 0;
-    }
-  }
-
-  /** {@code kes4j identity new}. */
-  @Command(
-      name = "new",
-      mixinStandardHelpOptions = true,
-      description = "Create a new identity: an API key, or a private key and certificate.")
-  static final class IdentityNew implements Callable<Integer> {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(arity = "0..1", paramLabel = "CN", description = "Certificate subject CN.")
-    String commonName;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "Write the private key here.")
-    Path keyFile;
-
-    @Option(names = "--cert", paramLabel = "FILE", description = "Write the certificate here.")
-    Path certFile;
-
-    @Option(names = "--ip", paramLabel = "IP", description = "IP SAN (repeatable).")
-    List<String> ips = new ArrayList<>();
-
-    @Option(names = "--dns", paramLabel = "NAME", description = "DNS SAN (repeatable).")
-    List<String> dns = new ArrayList<>();
-
-    @Option(
-        names = "--expiry",
-        paramLabel = "DURATION",
-        defaultValue = "720h",
-        description = "Certificate validity, a Go duration (default ${DEFAULT-VALUE}).")
-    String expiry;
-
-    @Option(names = "--server", description = "Mark the certificate for TLS server use too.")
-    boolean server;
-
-    @Option(names = "--ecdsa", description = "ECDSA P-256 instead of Ed25519.")
-    boolean ecdsa;
-
-    @Option(
-        names = {"-f", "--force"},
-        description = "Overwrite existing files.")
-    boolean force;
-
-    @Override
-    public Integer call() throws Exception {
-      java.io.PrintWriter out = spec.commandLine().getOut();
-      java.io.PrintWriter err = spec.commandLine().getErr();
-      if ((keyFile == null) != (certFile == null)) {
-        err.println("kes4j: error: --key and --cert go together");
-        return 2;
-      }
-      if (keyFile == null) {
-        if (ecdsa) {
-          err.println("kes4j: error: API keys are Ed25519; use --key/--cert for ECDSA");
-          return 2;
-        }
-        ApiKey k = ApiKey.generate();
-        out.println("Your API key:\n\n   " + k.encode() + "\n");
-        out.println("This is the identity of your API key:\n\n   " + k.identity().value());
-        out.flush();
-        return 0;
-      }
-      Duration validity = parseDuration(expiry);
-      if (!force && (Files.exists(keyFile) || Files.exists(certFile))) {
-        throw new FileAlreadyExistsException(
-            Files.exists(keyFile) ? keyFile.toString() : certFile.toString(),
-            null,
-            "exists (use --force to overwrite)");
-      }
-      KeyPair kp = Pki.keyPair(ecdsa ? Pki.Algorithm.ECDSA_P256 : Pki.Algorithm.ED25519);
-      Pki.Issued issued =
-          Pki.issue(
-              kp,
-              // no CN given: name the certificate after its identity, as API key certificates are
-              commonName == null
-                  ? Identity.ofSubjectPublicKeyInfo(kp.getPublic().getEncoded()).value()
-                  : commonName,
-              server || !ips.isEmpty() || !dns.isEmpty() ? Pki.Usage.BOTH : Pki.Usage.CLIENT,
-              dns,
-              ips,
-              validity,
-              null);
-      Files.deleteIfExists(keyFile);
-      Files.createFile(keyFile);
-      try {
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not POSIX
-      }
-      Files.writeString(keyFile, Pem.encode(issued.privateKey()), StandardCharsets.UTF_8);
-      Files.writeString(certFile, Pem.encode(issued.certificate()), StandardCharsets.UTF_8);
-      out.println("Private key:  " + keyFile);
-      out.println("Certificate:  " + certFile);
-      out.println("Identity:     " + Identity.of(issued.certificate()).value());
-      out.flush();
-      return 0;
-    }
-  }
-
-  /** {@code kes4j identity of}. */
-  @Command(
-      name = "of",
-      mixinStandardHelpOptions = true,
-      description = {
-        "Print the identity of a certificate (PEM file or stdin) or an API key, and whether KES"
-            + " would accept the certificate as a client identity (leaf or CA, key type, expiry).",
-        "Exits 1 if KES would refuse the certificate."
-      })
-  static final class IdentityOf implements Callable<Integer>, Io.Aware {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Parameters(arity = "0..1", paramLabel = "CERT|API-KEY")
-    String input;
-
-    @Option(
-        names = {"-q", "--quiet"},
-        description = "Print only the identity (as kes identity of).")
-    boolean quiet;
-
-    @Option(names = "--json", description = "Print JSON.")
-    boolean json;
-
-    private Io io;
-
-    @Override
-    public void io(Io io) {
-      this.io = io;
-    }
-
-    @Override
-    public Integer call() throws Exception {
-      java.io.PrintWriter out = spec.commandLine().getOut();
-      String text;
-      if (input == null || input.equals("-")) {
-        text = new String(io.in().readAllBytes(), StandardCharsets.UTF_8);
-      } else if (input.startsWith(ApiKey.PREFIX)) {
-        text = input;
-      } else {
-        text = Files.readString(Path.of(input), StandardCharsets.UTF_8);
-      }
-      String t = text.trim();
-      if (t.startsWith(ApiKey.PREFIX)) {
-        String id = ApiKey.parse(t).identity().value();
-        if (json) {
-          com.fasterxml.jackson.databind.node.ObjectNode o = dev.kes4j.cli.internal.Out.object();
-          o.put("identity", id);
-          o.put("accepted", true);
-          o.put("type", "API key (Ed25519)");
-          dev.kes4j.cli.internal.Out.json(out, o);
-        } else if (quiet) {
-          out.println(id);
-        } else {
-          out.println("Identity   " + id);
-          out.println(
-              "Type       API key (Ed25519); clients present it as a self-signed certificate");
-          out.println(
-              "KES        accepted by servers that do not verify client certificates (tls.auth off)");
-        }
-        out.flush();
-        return Exit.OK;
-      }
-      List<X509Certificate> certs = Pem.parseCertificates(t);
-      if (certs.isEmpty()) {
-        throw new IllegalArgumentException("no PEM certificate or API key found");
-      }
-      CertReport r = CertReport.of(certs, Instant.now());
-      if (json) {
-        com.fasterxml.jackson.databind.node.ObjectNode o = dev.kes4j.cli.internal.Out.object();
-        o.put("identity", r.identity());
-        o.put("accepted", r.accepted());
-        o.put("verdict", r.verdict());
-        o.set("warnings", dev.kes4j.cli.internal.Out.strings(r.warnings()));
-        com.fasterxml.jackson.databind.node.ArrayNode a = dev.kes4j.cli.internal.Out.array();
-        for (CertReport.Cert c : r.certificates()) {
-          com.fasterxml.jackson.databind.node.ObjectNode co = a.addObject();
-          co.put("subject", c.subject());
-          co.put("issuer", c.issuer());
-          co.put("ca", c.ca());
-          co.put("key_type", c.keyType());
-          co.put("not_before", c.notBefore().toString());
-          co.put("not_after", c.notAfter().toString());
-          co.put("client_auth", c.clientAuth());
-        }
-        o.set("certificates", a);
-        dev.kes4j.cli.internal.Out.json(out, o);
-      } else if (quiet) {
-        out.println(r.identity());
-      } else {
-        out.println("Identity   " + r.identity());
-        int n = 0;
-        for (CertReport.Cert c : r.certificates()) {
-          n++;
-          String prefix = r.certificates().size() == 1 ? "" : "#" + n + " ";
-          out.println(prefix + "Subject    " + c.subject());
-          out.println(
-              prefix
-                  + "Issuer     "
-                  + c.issuer()
-                  + (c.issuer().equals(c.subject()) ? " (self-signed)" : ""));
-          out.println(prefix + "Kind       " + (c.ca() ? "CA certificate (CA:TRUE)" : "leaf"));
-          out.println(prefix + "Key        " + c.keyType());
-          out.println(prefix + "Valid      " + c.notBefore() + " .. " + c.notAfter());
-        }
-        out.println("KES        " + r.verdict());
-        for (String w : r.warnings()) {
-          out.println("Warning    " + w);
-        }
-      }
-      out.flush();
-      return r.accepted() ? Exit.OK : Exit.ERROR;
-    }
   }
 
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");

@@ -3,7 +3,6 @@ package dev.kes4j.cli.internal;
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.NotAuthorizedException;
-import java.io.IOException;
 
 /**
  * The exit codes of {@code kes4j}, which scripts may rely on, and how an error maps to one.
@@ -65,14 +64,11 @@ public final class Exit {
     return ERROR;
   }
 
-  /** The one-line message for an error (never a stack trace; never a secret). */
+  /**
+   * The one-line message for an error (never a stack trace, a Java class name or a secret): the
+   * cause in words, see {@link ErrorWords}.
+   */
   public static String message(Throwable e) {
-    if (e instanceof KesException || e instanceof IllegalArgumentException) {
-      return e.getMessage();
-    }
-    if (e instanceof IOException) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-    return e.toString();
+    return ErrorWords.message(e);
   }
 }
