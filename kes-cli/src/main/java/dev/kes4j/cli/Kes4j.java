@@ -290,31 +290,10 @@ public final class Kes4j implements Callable<Integer> {
       Kes4j.started = s;
       Runtime.getRuntime().addShutdownHook(new Thread(s::close, "kes4j-shutdown"));
       if (!quiet) {
-        String admin = root != null ? root : cfg.adminIdentity();
-        Identity a = Identity.of(admin);
-        out.println("kes4j " + Kes.version());
-        out.println("Endpoint   https://" + hostPort(s.server().address()));
-        out.println("Admin      " + (a.isHash() ? a.value() : "<disabled>"));
-        out.println(
-            "TLS        "
-                + s.server().tlsProvider()
-                + (cfg.tls().verifyClientCertificates() || authFlag.orElse(false)
-                    ? ", client certificates verified"
-                    : ", client certificates identified (auth off)"));
-        out.println(
-            "Keystore   " + cfg.keyStore().map(k -> k.keys().toString()).orElse("in-memory"));
-        out.printf("Ready in   %.2f s%n", Duration.between(t0, Instant.now()).toMillis() / 1e3);
+        out.print(s.banner(Duration.between(t0, Instant.now())));
         out.flush();
       }
       return RUNNING;
-    }
-
-    private static String hostPort(java.net.InetSocketAddress a) {
-      String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-      if (a.getAddress() != null && a.getAddress().isAnyLocalAddress()) {
-        host = "0.0.0.0";
-      }
-      return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
   }
 

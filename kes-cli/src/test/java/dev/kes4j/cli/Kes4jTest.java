@@ -279,7 +279,7 @@ class Kes4jTest {
       int port = freePort();
       Result r = run("server", "--config=" + config, "--addr", "127.0.0.1:" + port, "--auth=off");
       assertThat(r.code()).as(r.err()).isEqualTo(Kes4j.RUNNING);
-      assertThat(r.out()).contains("Admin      <disabled>").contains("Keystore   in-memory");
+      assertThat(r.out()).contains("Admin      <disabled>").contains("Keystore   mem: in memory");
 
       String url = "https://127.0.0.1:" + port;
       List<String> curl =

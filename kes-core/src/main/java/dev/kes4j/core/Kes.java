@@ -11,9 +11,11 @@ import dev.kes4j.api.KeyAlgorithm;
 import dev.kes4j.api.KeyExistsException;
 import dev.kes4j.api.KeyInfo;
 import dev.kes4j.api.KeyService;
+import dev.kes4j.api.KeyStoreUnreachableException;
 import dev.kes4j.api.NotAuthorizedException;
 import dev.kes4j.api.Page;
 import dev.kes4j.api.ServiceStatus;
+import dev.kes4j.api.internal.StoreErrors;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.api.spi.KeyStoreConfig;
 import dev.kes4j.api.spi.KeyStores;
@@ -154,15 +156,44 @@ public final class Kes implements KeyService, AutoCloseable {
 
   /**
    * Builds an engine from a parsed config with the given key store providers; {@code customizer}
-   * may adjust the builder (audit sink, listener, clock …) before it is built.
+   * may adjust the builder (audit sink, listener, clock …) before it is built. Creates the config's
+   * {@code keys:} when absent ({@link #ensureKeys}).
    *
    * @throws KesConfigException if the config is invalid or names an unknown key store
+   * @throws KesException if the key store fails while creating startup keys, naming the key and the
+   *     reason
    */
   public static Kes fromConfig(
       KesConfig config, KeyStores stores, java.util.function.Consumer<Builder> customizer) {
+    Kes kes = openConfig(config, stores, customizer);
+    try {
+      kes.ensureKeys(config.keys());
+    } catch (RuntimeException e) {
+      kes.close();
+      throw e;
+    }
+    return kes;
+  }
+
+  /**
+   * Like {@link #fromConfig(KesConfig, KeyStores, java.util.function.Consumer)} but creates no
+   * keys: a host that checks its own settings (TLS files, listen address) first calls {@link
+   * #ensureKeys} with {@link KesConfig#keys()} once those hold, so that a bad setting leaves the
+   * store untouched. Checks the {@code keystore:} section against the providers' declared settings
+   * first (near misses are errors naming line and key; unknown settings are logged as warnings),
+   * then opens the store, which does not contact it for the built-in stores.
+   *
+   * @throws KesConfigException if the config is invalid or names an unknown key store
+   */
+  public static Kes openConfig(
+      KesConfig config, KeyStores stores, java.util.function.Consumer<Builder> customizer) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(stores, "stores");
+    Objects.requireNonNull(customizer, "customizer");
     PolicySet policySet = config.policySet();
+    for (String warning : config.checkKeyStoreSettings(stores)) {
+      LOG.warn("{}", warning);
+    }
     KeyStore store =
         stores.open(
             config
@@ -177,27 +208,43 @@ public final class Kes implements KeyService, AutoCloseable {
             .keyFormat(config.keyFormat())
             .lenientNames(config.lenientNames());
     customizer.accept(b);
-    Kes kes;
     try {
-      kes = b.build();
+      return b.build();
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
-    try {
-      for (String key : config.keys()) {
-        try {
-          kes.createKey(key);
-          LOG.info("created key '{}' listed in the config", key);
-        } catch (KeyExistsException e) {
-          LOG.debug("key '{}' listed in the config exists", key);
+  }
+
+  /**
+   * Creates each named key that does not exist yet, in order (a config's {@code keys:}); a key that
+   * exists is left as it is. Blocks on the key store.
+   *
+   * @return the names it created
+   * @throws KesException when the store fails, with the message {@code failed to create key
+   *     "<name>": <reason>} — the store's reason in words (unreachable, permission denied …, with
+   *     the store's message, never a secret); keys before it stay created. A {@link
+   *     KeyStoreUnreachableException} stays one.
+   */
+  public List<String> ensureKeys(java.util.Collection<String> names) {
+    List<String> created = new java.util.ArrayList<>();
+    for (String key : names) {
+      try {
+        createKey(key);
+        created.add(key);
+        LOG.info("created key '{}' listed in the config", key);
+      } catch (KeyExistsException e) {
+        LOG.debug("key '{}' listed in the config exists", key);
+      } catch (KeyStoreUnreachableException e) {
+        throw new KeyStoreUnreachableException(e.status() == 504, StoreErrors.describe(e, key), e);
+      } catch (KesException e) {
+        if (e.status() < 500) {
+          throw e; // an invalid name: the message names it
         }
+        throw new KesException(e.status(), StoreErrors.describe(e, key), e);
       }
-    } catch (RuntimeException e) {
-      kes.close();
-      throw e;
     }
-    return kes;
+    return created;
   }
 
   /**

@@ -5,7 +5,9 @@ import dev.kes4j.api.Identity;
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.api.spi.GoDuration;
 import dev.kes4j.api.spi.KeyStoreConfig;
+import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.core.internal.ConfigNode;
+import dev.kes4j.core.internal.Suggest;
 import dev.kes4j.crypto.KeyBlobFormat;
 import dev.kes4j.policy.Policies;
 import dev.kes4j.policy.PolicyMatching;
@@ -194,6 +196,9 @@ public final class KesConfig {
   private final boolean lenientNames;
   private final ErrorMessages errorMessages;
   private final List<String> warnings;
+  // for KeyStoreSettings: the keystore section with its lines, and whether unknown keys are errors
+  private final ConfigNode keystoreNode;
+  private final boolean strict;
 
   private KesConfig(Builder b) {
     this.schema = b.schema;
@@ -213,6 +218,8 @@ public final class KesConfig {
     this.lenientNames = b.lenientNames;
     this.errorMessages = b.errorMessages;
     this.warnings = List.copyOf(b.warnings);
+    this.keystoreNode = b.keystoreNode;
+    this.strict = b.strict;
   }
 
   /**
@@ -266,6 +273,7 @@ public final class KesConfig {
     b.schema = v016 ? Schema.V0_16 : Schema.CURRENT;
     ConfigNode ext = root.child("kes4j");
     boolean strict = options.strict() || bool(ext.child("strict"), false);
+    b.strict = strict;
     ext.checkKnown(
         Set.of(
             "policy_matching",
@@ -298,6 +306,7 @@ public final class KesConfig {
               ? "no root identity has been specified"
               : "invalid admin identity: no admin identity");
     }
+    checkIdentityValue(admin, b.adminIdentity, v016);
 
     parseTls(root.child("tls"), v016, strict, b);
     if (!v016) {
@@ -312,6 +321,7 @@ public final class KesConfig {
     parseKeys(root.child("keys"), b);
 
     ConfigNode keystore = root.child("keystore");
+    b.keystoreNode = keystore;
     if (keystore.isNull()) {
       if (!v016) {
         throw keystore.error("no keystore specified");
@@ -428,8 +438,45 @@ public final class KesConfig {
         }
         identities.add(value);
       }
+      if (allow.isEmpty()) {
+        b.warnings.add(
+            p.path()
+                + " (line "
+                + p.line()
+                + "): policy '"
+                + e.getKey()
+                + "' has no allow rules: it allows nothing");
+      }
       b.policies.put(e.getKey(), new PolicyDefinition(allow, deny, identities));
     }
+  }
+
+  /**
+   * A value that disables the admin by accident: a near miss of {@code disabled} ({@code disable},
+   * {@code disbaled}) or of an identity (hex of almost the right length). Any other non-hex value
+   * disables the admin, as in KES.
+   */
+  private static void checkIdentityValue(ConfigNode node, String value, boolean v016) {
+    if (value.equals("disabled") || (v016 && value.equals("_")) || Identity.of(value).isHash()) {
+      return;
+    }
+    Optional<String> meant = Suggest.nearest(value, Set.of("disabled"));
+    if (meant.isPresent()) {
+      throw node.errorAt("invalid value '" + value + "' — did you mean 'disabled'?");
+    }
+    if (value.length() >= 56 && value.length() <= 72 && value.matches("[0-9a-fA-F]+")) {
+      throw node.errorAt(
+          "'"
+              + value
+              + "' is not an identity: expected 64 lowercase hex characters (got "
+              + value.length()
+              + "), or 'disabled'");
+    }
+  }
+
+  /** The keystore section's settings checked against what the providers declare (see Kes). */
+  List<String> checkKeyStoreSettings(KeyStores stores) {
+    return dev.kes4j.core.internal.KeyStoreSettings.check(keystoreNode, stores, strict);
   }
 
   private static List<String> patterns(ConfigNode list) {
@@ -675,5 +722,7 @@ public final class KesConfig {
     boolean lenientNames;
     ErrorMessages errorMessages = ErrorMessages.LEGACY;
     final List<String> warnings = new ArrayList<>();
+    ConfigNode keystoreNode;
+    boolean strict;
   }
 }

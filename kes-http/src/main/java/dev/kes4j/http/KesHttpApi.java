@@ -6,6 +6,7 @@ import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyExistsException;
 import dev.kes4j.api.NotAuthorizedException;
 import dev.kes4j.api.internal.KesJson;
+import dev.kes4j.api.internal.StoreErrors;
 import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
@@ -346,7 +347,9 @@ public final class KesHttpApi implements AutoCloseable {
     } catch (KesException e) {
       response = error(e);
       if (e.status() >= 500) {
-        logError(request.method() + " " + path + ": " + e.getMessage() + causeOf(e));
+        // the client gets KES's fixed text (spec §1.2); the log says which key and why
+        String resource = path.substring(route.path().length());
+        logError(request.method() + " " + path + ": " + StoreErrors.describe(e, resource));
       }
     } catch (RuntimeException e) {
       String message = endpoint.failure();
@@ -359,10 +362,6 @@ public final class KesHttpApi implements AutoCloseable {
       audit(path, identity, request.remoteAddress(), response.status(), took);
     }
     return response;
-  }
-
-  private static String causeOf(KesException e) {
-    return e.getCause() == null ? "" : " (" + e.getCause() + ")";
   }
 
   private ApiResponse unrouted(ApiRequest request) {

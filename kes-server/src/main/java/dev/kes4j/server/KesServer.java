@@ -159,6 +159,7 @@ public final class KesServer implements AutoCloseable {
             .channel(NioServerSocketChannel.class)
             .option(ChannelOption.SO_BACKLOG, 1024)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.AUTO_READ, false) // accept once Builder.start says so
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
@@ -446,6 +447,21 @@ public final class KesServer implements AutoCloseable {
      *     is in use
      */
     public KesServer start() {
+      return start(() -> {});
+    }
+
+    /**
+     * Binds, runs {@code beforeAccepting}, then starts serving: a host binds first and only then
+     * touches its key store (creating a config's {@code keys:}), so that a taken or invalid address
+     * or bad TLS material fails before any side effect, and no client is served before the keys
+     * exist (connections wait in the listen backlog meanwhile).
+     *
+     * @throws KesConfigException if no certificate was given, the TLS setup fails, or the address
+     *     is in use — {@code beforeAccepting} has not run then
+     * @throws RuntimeException what {@code beforeAccepting} threw; the server is closed then
+     */
+    public KesServer start(Runnable beforeAccepting) {
+      Objects.requireNonNull(beforeAccepting, "beforeAccepting");
       if (key == null) {
         throw new KesConfigException("tls: no server certificate configured");
       }
@@ -460,6 +476,13 @@ public final class KesServer implements AutoCloseable {
               tlsProvider == TlsProvider.OPENSSL,
               http2);
       KesServer s = new KesServer(this, ssl.context(), ssl.provider());
+      try {
+        beforeAccepting.run();
+      } catch (RuntimeException e) {
+        s.close();
+        throw e;
+      }
+      s.serverChannel.config().setAutoRead(true);
       LOG.debug("listening on {} with {}", s.address(), ssl.provider());
       return s;
     }

@@ -106,6 +106,27 @@ public final class KeyStores {
    *     provider rejects its configuration
    */
   public KeyStore open(KeyStoreConfig keystore) {
+    Resolved r = resolve(keystore);
+    return r.provider().open(r.section());
+  }
+
+  /**
+   * The store a {@code keystore:} section names and where it keeps keys, for a startup banner:
+   * {@code gcp.secretmanager: project 'p', endpoint secretmanager.googleapis.com:443}, {@code fs:
+   * directory /var/lib/kes}, {@code mem: in memory} (see {@link KeyStoreProvider#describe}). Does
+   * not open the store.
+   *
+   * @throws KesConfigException as {@link #open} does for an unknown or ambiguous section
+   */
+  public String describe(KeyStoreConfig keystore) {
+    Resolved r = resolve(keystore);
+    String where = r.provider().describe(r.section());
+    return r.provider().id() + (where == null || where.isEmpty() ? "" : ": " + where);
+  }
+
+  private record Resolved(KeyStoreProvider provider, KeyStoreConfig section) {}
+
+  private Resolved resolve(KeyStoreConfig keystore) {
     Objects.requireNonNull(keystore, "keystore");
     String where = keystore.path().isEmpty() ? "keystore" : keystore.path();
     if (keystore.keys().isEmpty()) {
@@ -133,7 +154,7 @@ public final class KeyStores {
         section = section.sectionOrEmpty(part);
       }
       if (present) {
-        return e.getValue().open(section);
+        return new Resolved(e.getValue(), section);
       }
     }
     throw new KesConfigException(

@@ -31,11 +31,17 @@ public final class ConfigNode {
   private static final Pattern ENV_REF = Pattern.compile("^\\$\\{([^}]*)\\}$");
 
   private final Node node;
+  private final Node keyNode; // the mapping key this node is the value of; null otherwise
   private final String path;
   private final UnaryOperator<String> env;
 
   private ConfigNode(Node node, String path, UnaryOperator<String> env) {
+    this(node, null, path, env);
+  }
+
+  private ConfigNode(Node node, Node keyNode, String path, UnaryOperator<String> env) {
     this.node = node;
+    this.keyNode = keyNode;
     this.path = path;
     this.env = env;
   }
@@ -93,6 +99,37 @@ public final class ConfigNode {
     return node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
   }
 
+  /**
+   * Where this setting is written, {@code line N, column M} (1-based): the position of its key when
+   * it is a mapping value, else of the node; {@code line N} or empty when unknown.
+   */
+  public String position() {
+    Node at = keyNode != null ? keyNode : node;
+    if (at == null || at.getStartMark() == null) {
+      return "";
+    }
+    return "line "
+        + (at.getStartMark().getLine() + 1)
+        + ", column "
+        + (at.getStartMark().getColumn() + 1);
+  }
+
+  /** The name of this setting: the last segment of its path (the mapping key). */
+  public String name() {
+    if (keyNode instanceof ScalarNode k) {
+      return k.getValue();
+    }
+    int dot = path.lastIndexOf('.');
+    return dot < 0 ? path : path.substring(dot + 1);
+  }
+
+  /** An error naming this node's path, line and column (for a setting: where its key is). */
+  public KesConfigException errorAt(String message) {
+    String where = path.isEmpty() ? "config" : path;
+    String at = position();
+    return new KesConfigException(where + (at.isEmpty() ? "" : " (" + at + ")") + ": " + message);
+  }
+
   /** Whether the node is absent, empty or YAML null. */
   public boolean isNull() {
     return node == null
@@ -141,7 +178,7 @@ public final class ConfigNode {
       if (!(t.getKeyNode() instanceof ScalarNode k)) {
         throw new ConfigNode(t.getKeyNode(), path, env).error("mapping keys must be scalars");
       }
-      ConfigNode value = new ConfigNode(t.getValueNode(), join(k.getValue()), env);
+      ConfigNode value = new ConfigNode(t.getValueNode(), k, join(k.getValue()), env);
       if (out.put(k.getValue(), value) != null) {
         throw value.error("duplicate key '" + k.getValue() + "'");
       }
@@ -226,12 +263,21 @@ public final class ConfigNode {
   }
 
   /**
-   * Reports keys of this mapping that are not in {@code known}: as warnings, or as an error in
-   * strict mode.
+   * Reports keys of this mapping that are not in {@code known}. A near miss of a known key ({@link
+   * Suggest}: {@code adress}, {@code alow}, {@code projectid}) is always an error naming line,
+   * column and the key meant; any other unknown key is a warning, or an error in strict mode.
+   *
+   * @throws KesConfigException for a near miss, or for any unknown key when {@code strict}
    */
   public void checkKnown(Set<String> known, boolean strict, List<String> warnings) {
     for (Map.Entry<String, ConfigNode> e : mapping().entrySet()) {
       if (!known.contains(e.getKey())) {
+        Optional<String> meant = Suggest.nearest(e.getKey(), known);
+        if (meant.isPresent()) {
+          throw e.getValue()
+              .errorAt(
+                  "unknown setting '" + e.getKey() + "' — did you mean '" + meant.get() + "'?");
+        }
         KesConfigException problem = e.getValue().error("unknown setting '" + e.getKey() + "'");
         if (strict) {
           throw problem;

@@ -8,6 +8,8 @@ import dev.kes4j.api.spi.KeyStoreProvider;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@link KeyStoreProvider} for {@link FsKeyStore}, id {@value #ID}. A KES config selects it
@@ -84,6 +86,22 @@ public final class FsKeyStoreProvider implements KeyStoreProvider {
     String m = t.getMessage();
     String type = t.getClass().getSimpleName();
     return m == null || m.isEmpty() ? type : type + ": " + m;
+  }
+
+  /** The one setting: {@code path}. */
+  @Override
+  public Optional<Set<String>> settings() {
+    return Optional.of(Set.of("path"));
+  }
+
+  /** {@code directory <absolute path>}. */
+  @Override
+  public String describe(KeyStoreConfig config) {
+    try {
+      return "directory " + Path.of(config.string("path").orElse("")).toAbsolutePath().normalize();
+    } catch (InvalidPathException e) {
+      return "directory " + config.string("path").orElse("");
+    }
   }
 
   @Override

@@ -4,9 +4,11 @@ import dev.kes4j.api.KesConfigException;
 import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.api.spi.KeyStoreConfig;
 import dev.kes4j.api.spi.KeyStoreProvider;
+import dev.kes4j.keystore.gcp.internal.Endpoint;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code gcp.secretmanager} key store provider: opens a {@link GcpSecretManagerKeyStore} from
@@ -71,6 +73,41 @@ public final class GcpSecretManagerKeyStoreProvider implements KeyStoreProvider 
       throw new KesConfigException(prefix + key + ": must be positive");
     }
     return d;
+  }
+
+  /**
+   * {@code project_id}, {@code endpoint}, {@code scopes}, {@code credentials.*} and the timeouts.
+   */
+  @Override
+  public Optional<Set<String>> settings() {
+    return Optional.of(
+        Set.of(
+            "project_id",
+            "endpoint",
+            "scopes",
+            "credentials",
+            "credentials.client_email",
+            "credentials.client_id",
+            "credentials.private_key_id",
+            "credentials.private_key",
+            "timeout",
+            "attempt_timeout"));
+  }
+
+  /**
+   * {@code project 'p', endpoint host:port}, with {@code (emulator, plaintext)} for an {@code
+   * http://} endpoint or {@code SECRET_MANAGER_EMULATOR_HOST}.
+   */
+  @Override
+  public String describe(KeyStoreConfig config) {
+    String path = config.path().isEmpty() ? "" : config.path() + ".";
+    Endpoint e =
+        Endpoint.resolve(config.string("endpoint").orElse(""), System.getenv(), path + "endpoint");
+    return "project '"
+        + config.string("project_id").orElse("")
+        + "', endpoint "
+        + e.target()
+        + (e.emulator() ? " (emulator, plaintext)" : "");
   }
 
   @Override

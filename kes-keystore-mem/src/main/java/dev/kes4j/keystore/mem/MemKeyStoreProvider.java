@@ -5,6 +5,8 @@ import dev.kes4j.api.spi.KeyStore;
 import dev.kes4j.api.spi.KeyStoreConfig;
 import dev.kes4j.api.spi.KeyStoreProvider;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@link KeyStoreProvider} for {@link MemKeyStore}, id {@value #ID}. A KES config selects it
@@ -46,6 +48,18 @@ public final class MemKeyStoreProvider implements KeyStoreProvider {
     Objects.requireNonNull(config, "config");
     config.requireOnly(); // the mem key store has no settings
     return new MemKeyStore();
+  }
+
+  /** None: the section must be empty. */
+  @Override
+  public Optional<Set<String>> settings() {
+    return Optional.of(Set.of());
+  }
+
+  /** {@code in memory}. */
+  @Override
+  public String describe(KeyStoreConfig config) {
+    return "in memory";
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.kes4j.server.internal;
 
 import dev.kes4j.api.Identity;
 import dev.kes4j.api.KesConfigException;
+import dev.kes4j.api.spi.KeyStoreConfig;
 import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
@@ -11,8 +12,11 @@ import dev.kes4j.policy.Policies;
 import dev.kes4j.policy.PolicySet;
 import dev.kes4j.server.KesServer;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,19 +56,37 @@ public final class ConfigServer implements AutoCloseable {
   private final Kes kes;
   private final KesServer server;
   private final AsyncLines auditOut;
+  private final KesConfig config;
+  private final Overrides overrides;
+  private final String keyStore;
 
-  private ConfigServer(Kes kes, KesServer server, AsyncLines auditOut) {
+  private ConfigServer(
+      Kes kes,
+      KesServer server,
+      AsyncLines auditOut,
+      KesConfig config,
+      Overrides overrides,
+      String keyStore) {
     this.kes = kes;
     this.server = server;
     this.auditOut = auditOut;
+    this.config = config;
+    this.overrides = overrides;
+    this.keyStore = keyStore;
   }
 
   /**
-   * Starts serving a config.
+   * Starts serving a config. Local settings are checked before the key store is touched: the TLS
+   * files are read (key, password, certificate, CA), then the store is opened (which contacts no
+   * built-in store), then the address is bound, and only then are the config's {@code keys:}
+   * created, before the first connection is accepted. A bad TLS file, a wrong password or a taken
+   * address thus leaves the store as it was.
    *
    * @param baseDir relative TLS paths are resolved against it (the working directory, as KES)
    * @param stdout where audit lines go
    * @throws KesConfigException for any configuration, certificate or listen problem
+   * @throws dev.kes4j.api.KesException if the store fails while creating the config's keys; the
+   *     message names the key and the reason
    */
   public static ConfigServer start(
       KesConfig config, Overrides o, Path baseDir, KeyStores stores, PrintStream stdout) {
@@ -78,10 +100,12 @@ public final class ConfigServer implements AutoCloseable {
             t.caPath(),
             t.proxyIdentities(),
             t.proxyCertHeader());
-    // load TLS material before touching the key store: bad files are the most common mistake
-    KesServer.Builder front = null;
+    checkTls(tls, baseDir); // bad files are the most common mistake: before the store
+    KeyStoreConfig section =
+        config.keyStore().orElseGet(() -> KeyStoreConfig.of("keystore", Map.of("mem", Map.of())));
+    String keyStore = stores.describe(section);
     Kes kes =
-        Kes.fromConfig(
+        Kes.openConfig(
             config,
             stores,
             b -> {
@@ -102,13 +126,14 @@ public final class ConfigServer implements AutoCloseable {
         ab.auditSink(e -> out.add(e.toJson()));
       }
       KesHttpApi api = ab.build();
-      front =
+      // bound, not yet accepting: the keys exist before the first client is served
+      KesServer server =
           KesServer.builder(api)
               .address(o.address().orElse(config.address()))
               .tlsProvider(o.tlsProvider())
-              .tls(tls, baseDir);
-      KesServer server = front.start();
-      return new ConfigServer(kes, server, audit);
+              .tls(tls, baseDir)
+              .start(() -> kes.ensureKeys(config.keys()));
+      return new ConfigServer(kes, server, audit, config, o, keyStore);
     } catch (RuntimeException e) {
       kes.close();
       if (audit != null) {
@@ -116,6 +141,57 @@ public final class ConfigServer implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Reads the TLS files once, as the server will: key (with its password), certificate chain, CA.
+   *
+   * @throws KesConfigException naming the setting and file
+   */
+  static void checkTls(KesConfig.Tls tls, Path baseDir) {
+    if (tls.keyFile().isEmpty()) {
+      throw new KesConfigException("tls: no private key specified (tls.key)");
+    }
+    if (tls.certFile().isEmpty()) {
+      throw new KesConfigException("tls: no certificate specified (tls.cert)");
+    }
+    Pem.readPrivateKey(baseDir.resolve(tls.keyFile()), tls.password());
+    Pem.readCertificates(baseDir.resolve(tls.certFile()));
+    if (!tls.caPath().isEmpty()) {
+      TlsContexts.readCas(baseDir.resolve(tls.caPath()));
+    }
+  }
+
+  /**
+   * The startup banner: version, endpoint, admin, TLS, the key store and where it keeps keys (for
+   * GCP the project and endpoint, for fs the directory, for mem "in memory"), startup time.
+   */
+  public String banner(Duration startup) {
+    String admin = overrides.root().orElse(config.adminIdentity());
+    Identity a = Identity.of(admin);
+    boolean verify = overrides.auth().orElse(config.tls().verifyClientCertificates());
+    StringBuilder sb = new StringBuilder(512);
+    sb.append("kes4j ").append(Kes.version()).append('\n');
+    sb.append("Endpoint   https://").append(hostPort(server.address())).append('\n');
+    sb.append("Admin      ").append(a.isHash() ? a.value() : "<disabled>").append('\n');
+    sb.append("TLS        ")
+        .append(server.tlsProvider())
+        .append(
+            verify
+                ? ", client certificates verified"
+                : ", client certificates identified (auth off)")
+        .append('\n');
+    sb.append("Keystore   ").append(keyStore).append('\n');
+    sb.append(String.format(Locale.ROOT, "Ready in   %.2f s%n", startup.toMillis() / 1e3));
+    return sb.toString();
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
+    if (a.getAddress() != null && a.getAddress().isAnyLocalAddress()) {
+      host = "0.0.0.0";
+    }
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
   }
 
   static boolean auditToStdout(String level) {

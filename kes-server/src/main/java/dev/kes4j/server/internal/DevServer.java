@@ -255,6 +255,7 @@ public final class DevServer implements AutoCloseable {
         .append(dir)
         .append("  (ca.cert, client.cert, client.key, client.pem)\n");
     sb.append("TLS        ").append(server.tlsProvider()).append('\n');
+    sb.append("Keystore   mem: in memory\n");
     sb.append("Key        ").append(DEFAULT_KEY).append(" (created)\n");
     sb.append(String.format("Ready in   %.2f s%n%n", startup.toMillis() / 1000.0));
     sb.append("Try:\n");

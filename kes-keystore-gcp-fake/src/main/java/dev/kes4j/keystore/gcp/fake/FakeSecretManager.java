@@ -758,13 +758,18 @@ public final class FakeSecretManager implements AutoCloseable {
     return status.withDescription(description).asRuntimeException();
   }
 
-  /** The number of a project named in a request, or {@code PERMISSION_DENIED}. */
-  private long checkProject(String project) {
+  /**
+   * The number of a project named in a request, or {@code PERMISSION_DENIED} for {@code
+   * permission}.
+   */
+  private long checkProject(String project, String permission) {
     long number = resolve(project);
     if (number < 0) {
       throw error(
           Status.PERMISSION_DENIED,
-          "Permission 'secretmanager.secrets.list' denied for resource 'projects/"
+          "Permission '"
+              + permission
+              + "' denied for resource 'projects/"
               + project
               + "' (or it may not exist).");
     }
@@ -778,20 +783,20 @@ public final class FakeSecretManager implements AutoCloseable {
     }
   }
 
-  private long projectOf(String parent) {
+  private long projectOf(String parent, String permission) {
     Matcher m = PROJECT.matcher(parent);
     if (!m.matches()) {
       throw error(Status.INVALID_ARGUMENT, "Invalid resource field value in the request.");
     }
-    return checkProject(m.group(1));
+    return checkProject(m.group(1), permission);
   }
 
-  private SecretRef secretOf(String name) {
+  private SecretRef secretOf(String name, String permission) {
     Matcher m = SECRET.matcher(name);
     if (!m.matches()) {
       throw error(Status.INVALID_ARGUMENT, "Invalid resource field value in the request.");
     }
-    return new SecretRef(checkProject(m.group(1)), m.group(2));
+    return new SecretRef(checkProject(m.group(1), permission), m.group(2));
   }
 
   /** The stored secret or {@code NOT_FOUND}. Callers hold {@link #lock}. */
@@ -810,7 +815,7 @@ public final class FakeSecretManager implements AutoCloseable {
   }
 
   private Secret onCreateSecret(CreateSecretRequest request) {
-    long project = projectOf(request.getParent());
+    long project = projectOf(request.getParent(), "secretmanager.secrets.create");
     String id = request.getSecretId();
     if (!SECRET_ID.matcher(id).matches()) {
       throw error(
@@ -830,7 +835,7 @@ public final class FakeSecretManager implements AutoCloseable {
   }
 
   private SecretVersion onAddSecretVersion(AddSecretVersionRequest request) {
-    SecretRef ref = secretOf(request.getParent());
+    SecretRef ref = secretOf(request.getParent(), "secretmanager.versions.add");
     SecretPayload payload = request.getPayload();
     if (payload.getData().size() > MAX_PAYLOAD_BYTES) {
       throw error(Status.INVALID_ARGUMENT, "Secret payload data is larger than 65536 bytes.");
@@ -858,7 +863,8 @@ public final class FakeSecretManager implements AutoCloseable {
     if (!m.matches()) {
       throw error(Status.INVALID_ARGUMENT, "Invalid resource field value in the request.");
     }
-    SecretRef ref = new SecretRef(checkProject(m.group(1)), m.group(2));
+    SecretRef ref =
+        new SecretRef(checkProject(m.group(1), "secretmanager.versions.access"), m.group(2));
     String version = m.group(3);
     byte[] data;
     long number;
@@ -900,14 +906,14 @@ public final class FakeSecretManager implements AutoCloseable {
   }
 
   private Secret onGetSecret(GetSecretRequest request) {
-    SecretRef ref = secretOf(request.getName());
+    SecretRef ref = secretOf(request.getName(), "secretmanager.secrets.get");
     synchronized (lock) {
       return existing(ref).secret;
     }
   }
 
   private Empty onDeleteSecret(DeleteSecretRequest request) {
-    SecretRef ref = secretOf(request.getName());
+    SecretRef ref = secretOf(request.getName(), "secretmanager.secrets.delete");
     synchronized (lock) {
       existing(ref);
       secretsOf(ref.project()).remove(ref.id());
@@ -916,7 +922,7 @@ public final class FakeSecretManager implements AutoCloseable {
   }
 
   private ListSecretsResponse onListSecrets(ListSecretsRequest request) {
-    long project = projectOf(request.getParent());
+    long project = projectOf(request.getParent(), "secretmanager.secrets.list");
     if (request.getPageSize() < 0 || request.getPageSize() > MAX_LIST_PAGE) {
       throw error(Status.INVALID_ARGUMENT, "page_size must be in [0, 25000].");
     }

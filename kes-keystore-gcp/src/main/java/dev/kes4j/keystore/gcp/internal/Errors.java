@@ -49,23 +49,66 @@ public final class Errors {
     };
   }
 
-  /** A plain-text cause naming the RPC, the status code and the root cause. */
+  /**
+   * A cause in words: what happened, the service's own description (resource names, never key
+   * material), then the RPC and status code, e.g. {@code permission denied by the key store:
+   * Permission 'secretmanager.secrets.create' denied for resource 'projects/p' (CreateSecret:
+   * PERMISSION_DENIED)}. No Java class names.
+   */
   public static RpcFailure describe(String rpc, Throwable e) {
-    StringBuilder text = new StringBuilder(rpc).append(": ");
+    StringBuilder text = new StringBuilder();
     if (e instanceof ApiException api) {
-      text.append(api.getStatusCode().getCode()).append(": ");
+      StatusCode.Code code = api.getStatusCode().getCode();
+      text.append(words(code));
+      String description = description(api, code);
+      if (!description.isEmpty()) {
+        text.append(": ").append(description);
+      }
+      text.append(" (").append(rpc).append(": ").append(code).append(')');
     } else {
-      text.append(e.getClass().getName()).append(": ");
-    }
-    text.append(e.getMessage());
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root != e) {
-      text.append(" (").append(root.getClass().getName()).append(": ");
-      text.append(root.getMessage()).append(')');
+      text.append("the Secret Manager client failed: ").append(plain(e));
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      if (root != e) {
+        text.append(": ").append(plain(root));
+      }
+      text.append(" (").append(rpc).append(')');
     }
     return new RpcFailure(text.toString(), e.getStackTrace());
+  }
+
+  private static String words(StatusCode.Code code) {
+    return switch (code) {
+      case PERMISSION_DENIED -> "permission denied by the key store";
+      case UNAUTHENTICATED -> "the key store rejected the credentials";
+      case NOT_FOUND -> "not found in the key store";
+      case UNAVAILABLE -> "the key store is unreachable";
+      case DEADLINE_EXCEEDED -> "the key store did not answer in time";
+      case RESOURCE_EXHAUSTED -> "the key store's quota is exhausted";
+      case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE ->
+          "the key store rejected the request";
+      case CANCELLED -> "the call to the key store was cancelled";
+      default -> "the key store failed";
+    };
+  }
+
+  /** The status description: the text after "CODE: " in gax's message. */
+  private static String description(ApiException api, StatusCode.Code code) {
+    String m = api.getMessage() == null ? "" : api.getMessage();
+    String marker = code.name() + ": ";
+    int at = m.indexOf(marker);
+    return (at >= 0 ? m.substring(at + marker.length()) : stripClassName(m)).trim();
+  }
+
+  /** A message without a leading {@code some.package.SomeException: }. */
+  private static String plain(Throwable t) {
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? "no reason given" : stripClassName(m.trim());
+  }
+
+  private static String stripClassName(String m) {
+    return m.replaceFirst("^([a-z_][\\w$]*\\.)+[A-Z][\\w$]*: ", "");
   }
 }
