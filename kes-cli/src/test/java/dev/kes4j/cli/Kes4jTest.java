@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kes4j.api.Identity;
 import dev.kes4j.policy.ApiKey;
-import dev.kes4j.server.internal.Pem;
-import dev.kes4j.server.internal.Pki;
+import dev.kes4j.policy.internal.pki.Pem;
+import dev.kes4j.policy.internal.pki.Pki;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.kes4j.cli.internal;
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.client.KesClient;
 import dev.kes4j.client.internal.Env;
-import dev.kes4j.client.internal.Pem;
+import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.policy.ApiKey;
 import java.nio.file.Path;
 import java.security.PrivateKey;

@@ -70,6 +70,9 @@ public final class Pem {
       Pattern.compile("-----BEGIN ([^\\r\\n]*?)-----\\r?\\n(.*?)-----END \\1-----", Pattern.DOTALL);
   private static final Pattern HEADER = Pattern.compile("([^:\\r\\n]+):[ \\t]*([^\\r\\n]*)");
 
+  /** PBKDF2 rounds beyond any real key file (OpenSSL writes 2048): refused, not computed. */
+  private static final int MAX_ITERATIONS = 10_000_000;
+
   private static final String OID_RSA = "1.2.840.113549.1.1.1";
   private static final String OID_EC = "1.2.840.10045.2.1";
   private static final String OID_PBES2 = "1.2.840.113549.1.5.13";
@@ -456,6 +459,9 @@ public final class Pem {
       List<Der.Tlv> pbkdf2 = kdf.get(1).expect(0x30).children();
       byte[] salt = pbkdf2.get(0).expect(0x04).content();
       int iterations = pbkdf2.get(1).integer().intValueExact();
+      if (iterations < 1 || iterations > MAX_ITERATIONS) {
+        throw error(source, UNKNOWN_ENCRYPTION);
+      }
       String prf = "HmacSHA1";
       for (Der.Tlv t : pbkdf2.subList(2, pbkdf2.size())) {
         if (t.tag() == 0x30) {
@@ -538,7 +544,7 @@ public final class Pem {
     try {
       info = new EncryptedPrivateKeyInfo(der);
       factory = SecretKeyFactory.getInstance(info.getAlgName());
-    } catch (IOException | GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
       throw error(source, UNKNOWN_ENCRYPTION);
     }
     PBEKeySpec spec = new PBEKeySpec(password);
@@ -548,7 +554,7 @@ public final class Pem {
       Cipher cipher = Cipher.getInstance(info.getAlgName());
       cipher.init(Cipher.DECRYPT_MODE, key, info.getAlgParameters());
       return info.getKeySpec(cipher).getEncoded();
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
       throw error(source, WRONG_PASSWORD);
     } finally {
       spec.clearPassword();
