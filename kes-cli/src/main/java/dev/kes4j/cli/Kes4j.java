@@ -11,11 +11,11 @@ import dev.kes4j.cli.internal.KeyCommands;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.policy.ApiKey;
+import dev.kes4j.policy.internal.pki.Pem;
+import dev.kes4j.policy.internal.pki.Pki;
 import dev.kes4j.server.KesServer;
 import dev.kes4j.server.internal.ConfigServer;
 import dev.kes4j.server.internal.DevServer;
-import dev.kes4j.policy.internal.pki.Pem;
-import dev.kes4j.policy.internal.pki.Pki;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -514,10 +514,12 @@ public final class Kes4j implements Callable<Integer> {
         out.flush();
         return Exit.OK;
       }
-      List<X509Certificate> certs = Pem.parseCertificates(t);
-      if (certs.isEmpty()) {
+      if (t.isEmpty()) {
         throw new IllegalArgumentException("no PEM certificate or API key found");
       }
+      List<X509Certificate> certs =
+          Pem.parseCertificates(
+              t, input == null || input.equals("-") ? "stdin" : "certificate file '" + input + "'");
       CertReport r = CertReport.of(certs, Instant.now());
       if (json) {
         com.fasterxml.jackson.databind.node.ObjectNode o = dev.kes4j.cli.internal.Out.object();
