@@ -3,8 +3,8 @@
  *
  * <p>{@code dev.kes4j.policy.internal.pki} holds kes4j's one PEM codec ({@code Pem}) and one
  * certificate minter ({@code CertificateWriter}, {@code Pki}), JDK only: API key certificates are
- * minted here, and the client, the server, the command line and the examples read and write their
- * keys and certificates with them (issue #15). It is exported to those modules only.
+ * minted here, and the client, the server, the command line (and the class-path examples) read and
+ * write their keys and certificates with them (issue #15). It is exported to those modules only.
  */
 module dev.kes4j.policy {
   requires transitive dev.kes4j.api;
@@ -14,6 +14,5 @@ module dev.kes4j.policy {
   exports dev.kes4j.policy.internal.pki to
       dev.kes4j.client,
       dev.kes4j.server,
-      dev.kes4j.cli,
-      dev.kes4j.examples;
+      dev.kes4j.cli;
 }
