@@ -4,16 +4,14 @@
  * java.net.http}.
  *
  * <p>{@code dev.kes4j.api} is required transitively (its types are in every signature); it also
- * brings kes4j's one KES JSON codec. The PEM reader (Bouncy Castle) and the API key codec ({@code
- * dev.kes4j.policy}) are implementation details. {@code dev.kes4j.client.internal} is exported only
- * to the kes4j command line, which reuses its PEM, environment and TLS helpers.
+ * brings kes4j's one KES JSON codec. {@code dev.kes4j.policy} brings the API key codec and kes4j's
+ * one PEM codec (JDK only): the client needs no other library. {@code dev.kes4j.client.internal} is
+ * exported only to the kes4j command line, which reuses its environment and TLS helpers.
  */
 module dev.kes4j.client {
   requires transitive dev.kes4j.api;
   requires dev.kes4j.policy;
   requires java.net.http;
-  requires org.bouncycastle.provider;
-  requires org.bouncycastle.pkix;
 
   exports dev.kes4j.client;
   exports dev.kes4j.client.internal to

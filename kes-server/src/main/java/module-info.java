@@ -1,7 +1,8 @@
 /**
  * The reference mTLS HTTPS front of {@link dev.kes4j.http.KesHttpApi} (Netty, JDK TLS or
  * BoringSSL), and the dev and config servers the {@code kes4j} command starts. Key stores are found
- * at run time through {@link dev.kes4j.api.spi.KeyStores}.
+ * at run time through {@link dev.kes4j.api.spi.KeyStores}. Keys and certificates are read and
+ * minted with kes-policy's JDK-only PEM codec and certificate minter: no Bouncy Castle.
  */
 module dev.kes4j.server {
   requires transitive dev.kes4j.http;
@@ -12,14 +13,11 @@ module dev.kes4j.server {
   requires io.netty.common;
   requires io.netty.handler;
   requires io.netty.transport;
-  requires org.bouncycastle.pkix;
-  requires org.bouncycastle.provider;
-  requires org.bouncycastle.util;
   requires org.slf4j;
 
   exports dev.kes4j.server;
-  // the kes4j command (kes-cli) starts the dev and config servers and reads PEM files with these;
-  // the JUnit extension (kes-junit) generates its test server's certificates with Pki and Pem
+  // the kes4j command (kes-cli) starts the dev and config servers with these; the JUnit
+  // extension (kes-junit) starts its test server with them
   exports dev.kes4j.server.internal to
       dev.kes4j.cli,
       dev.kes4j.junit;

@@ -1,6 +1,5 @@
 package dev.kes4j.cli;
 
-import dev.kes4j.api.Identity;
 import dev.kes4j.api.spi.KeyStores;
 import dev.kes4j.cli.internal.Commands;
 import dev.kes4j.cli.internal.Doctor;

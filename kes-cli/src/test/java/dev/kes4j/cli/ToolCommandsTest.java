@@ -3,7 +3,7 @@ package dev.kes4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kes4j.api.Identity;
-import dev.kes4j.server.internal.Pem;
+import dev.kes4j.policy.internal.pki.Pem;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ class ToolCommandsTest {
   }
 
   private X509Certificate cert(Path p) throws Exception {
-    List<X509Certificate> certs = Pem.parseCertificates(Files.readString(p));
+    List<X509Certificate> certs = Pem.readCertificates(p);
     return certs.get(0);
   }
 

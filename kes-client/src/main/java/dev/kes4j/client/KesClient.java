@@ -16,13 +16,13 @@ import dev.kes4j.api.internal.KesJson;
 import dev.kes4j.client.internal.Env;
 import dev.kes4j.client.internal.Json;
 import dev.kes4j.client.internal.Listing;
-import dev.kes4j.client.internal.Pem;
 import dev.kes4j.client.internal.Tls;
 import dev.kes4j.client.internal.Transport;
 import dev.kes4j.client.internal.Transport.Endpoint;
 import dev.kes4j.client.internal.Transport.Request;
 import dev.kes4j.client.internal.Transport.Response;
 import dev.kes4j.policy.ApiKey;
+import dev.kes4j.policy.internal.pki.Pem;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -869,8 +869,8 @@ public final class KesClient implements KeyService, AutoCloseable {
      * Reads the key, certificate and CA files, sets up TLS and creates the client.
      *
      * @throws KesConfigException if a file cannot be read or parsed, an encrypted key has no or a
-     *     wrong password, the API key is invalid, or the certificate does not belong to the key's
-     *     public key algorithm
+     *     wrong password, the API key is invalid, or the private key does not belong to the leaf
+     *     certificate (Go's {@code tls.X509KeyPair} check and messages)
      */
     public KesClient build() {
       PrivateKey k = key;
@@ -885,17 +885,11 @@ public final class KesClient implements KeyService, AutoCloseable {
         k = parsed.privateKey();
         c = List.of(parsed.selfSignedCertificate());
       } else if (keyFile != null) {
-        k = Pem.readPrivateKey(keyFile, password);
-        c = Pem.readCertificates(certFile);
-      }
-      if (k != null
-          && !family(k.getAlgorithm()).equals(family(c.get(0).getPublicKey().getAlgorithm()))) {
-        throw new KesConfigException(
-            "the client certificate's key ("
-                + c.get(0).getPublicKey().getAlgorithm()
-                + ") does not match the private key ("
-                + k.getAlgorithm()
-                + ")");
+        Pem.KeyAndChain pair = Pem.readKeyPair(certFile, keyFile, password);
+        k = pair.key();
+        c = pair.chain();
+      } else if (k != null) {
+        Pem.requireMatch(k, c.get(0), "client certificate");
       }
       List<X509Certificate> trusted = caFile != null ? Pem.readCertificates(caFile) : cas;
       SSLContext ssl = Tls.context(k, c, trusted, insecure);
@@ -921,18 +915,6 @@ public final class KesClient implements KeyService, AutoCloseable {
       }
       Identity id = c == null ? null : Identity.of(c.get(0));
       return new KesClient(http, executor, new Transport(http, eps, timeout, retries), id);
-    }
-
-    private static String family(String algorithm) {
-      switch (algorithm.toUpperCase(Locale.ROOT)) {
-        case "ECDSA":
-          return "EC";
-        case "ED25519":
-        case "ED448":
-          return "EDDSA";
-        default:
-          return algorithm.toUpperCase(Locale.ROOT);
-      }
     }
 
     @Override

@@ -310,7 +310,7 @@ class KesClientTest {
               () ->
                   current.clientBuilder().clientCertificate(key, cert, "bad".toCharArray()).build())
           .isInstanceOf(KesConfigException.class)
-          .hasMessageContaining("wrong password");
+          .hasMessageContaining("x509: decryption password incorrect");
     }
 
     @Test

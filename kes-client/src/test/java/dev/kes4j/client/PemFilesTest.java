@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kes4j.api.KesConfigException;
-import dev.kes4j.client.internal.Pem;
+import dev.kes4j.policy.internal.pki.Pem;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
@@ -15,7 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** PEM keys in every form a KES deployment may hold, and certificate chains. */
+/**
+ * kes-policy's PEM codec (what the client reads key files with) over keys that Bouncy Castle wrote:
+ * an independent writer, beside the OpenSSL-written files of kes-policy's {@code PemTest}.
+ */
 class PemFilesTest {
   static final char[] PASSWORD = "correct horse".toCharArray();
   static final KeyPair EC = TestPki.ec();
@@ -64,15 +67,20 @@ class PemFilesTest {
         Arguments.of(
             TestPki.encryptedPkcs8(EC.getPrivate(), PASSWORD),
             "wrong".toCharArray(),
-            "wrong password"),
+            "x509: decryption password incorrect"),
         Arguments.of(
             TestPki.traditional(EC.getPrivate(), PASSWORD),
             "wrong".toCharArray(),
-            "wrong password"),
+            "x509: decryption password incorrect"),
         Arguments.of(
-            TestPki.encryptedPkcs8(EC.getPrivate(), PASSWORD), null, "a password is required"),
-        Arguments.of(TestPki.pem(TestServer.CA.certificate()), null, "no PEM private key found"),
-        Arguments.of("", null, "no PEM private key found"));
+            TestPki.encryptedPkcs8(EC.getPrivate(), PASSWORD),
+            null,
+            "https: private key is encrypted: password required"),
+        Arguments.of(
+            TestPki.pem(TestServer.CA.certificate()),
+            null,
+            "https: no PEM-encoded private key found"),
+        Arguments.of("", null, "https: no PEM-encoded private key found"));
   }
 
   @ParameterizedTest
@@ -93,6 +101,6 @@ class PemFilesTest {
         .isEqualTo(List.of(TestServer.SERVER_CERT.certificate(), TestServer.CA.certificate()));
     assertThatThrownBy(() -> Pem.parseCertificates(TestPki.pkcs8(EC.getPrivate()), "x.pem"))
         .isInstanceOf(KesConfigException.class)
-        .hasMessageContaining("no PEM certificate found in x.pem");
+        .hasMessage("x.pem: https: unsupported PEM data block");
   }
 }

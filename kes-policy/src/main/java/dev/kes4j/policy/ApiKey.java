@@ -1,10 +1,11 @@
 package dev.kes4j.policy;
 
 import dev.kes4j.api.Identity;
-import dev.kes4j.policy.internal.CertificateWriter;
+import dev.kes4j.api.KesConfigException;
 import dev.kes4j.policy.internal.Ed25519Seeds;
+import dev.kes4j.policy.internal.pki.CertificateWriter;
+import dev.kes4j.policy.internal.pki.Pem;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -138,32 +139,18 @@ public final class ApiKey {
   }
 
   /**
-   * The API key of a PEM {@code PRIVATE KEY} (PKCS#8) Ed25519 private key, the format of {@code kes
-   * identity new}'s key file. Text outside the PEM block is ignored.
+   * The API key of a PEM Ed25519 private key (PKCS#8 {@code PRIVATE KEY}, the format of {@code kes
+   * identity new}'s key file), read by kes4j's one PEM codec ({@code Pem}).
    *
-   * @throws IllegalArgumentException if there is no such PEM block or it is not an Ed25519 key
+   * @throws IllegalArgumentException if the text holds no unencrypted private key or it is not an
+   *     Ed25519 key
    */
   public static ApiKey fromPem(String pem) {
     Objects.requireNonNull(pem, "pem");
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    String end = "-----END PRIVATE KEY-----";
-    int b = pem.indexOf(begin);
-    int e = b < 0 ? -1 : pem.indexOf(end, b);
-    if (b < 0 || e < 0) {
-      throw new IllegalArgumentException("no PEM 'PRIVATE KEY' block found");
-    }
-    byte[] der;
     try {
-      der =
-          Base64.getMimeDecoder()
-              .decode(pem.substring(b + begin.length(), e).getBytes(StandardCharsets.US_ASCII));
-    } catch (IllegalArgumentException ex) {
-      throw new IllegalArgumentException("the PEM 'PRIVATE KEY' block is not base64");
-    }
-    try {
-      return fromPkcs8(der);
-    } finally {
-      Arrays.fill(der, (byte) 0);
+      return fromPrivateKey(Pem.parsePrivateKey(pem, null, "PEM text"));
+    } catch (KesConfigException e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
   }
 

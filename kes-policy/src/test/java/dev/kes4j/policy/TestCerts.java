@@ -1,6 +1,6 @@
 package dev.kes4j.policy;
 
-import dev.kes4j.policy.internal.CertificateWriter;
+import dev.kes4j.policy.internal.pki.CertificateWriter;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

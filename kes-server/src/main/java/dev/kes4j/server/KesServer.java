@@ -3,10 +3,10 @@ package dev.kes4j.server;
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
+import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.server.internal.AlpnFront;
 import dev.kes4j.server.internal.HeaderDeadline;
 import dev.kes4j.server.internal.HttpConnection;
-import dev.kes4j.server.internal.Pem;
 import dev.kes4j.server.internal.TlsContexts;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -373,9 +373,11 @@ public final class KesServer implements AutoCloseable {
       if (tls.certFile().isEmpty()) {
         throw new KesConfigException("tls: no certificate specified (tls.cert)");
       }
-      PrivateKey k = Pem.readPrivateKey(baseDir.resolve(tls.keyFile()), tls.password());
-      List<X509Certificate> c = Pem.readCertificates(baseDir.resolve(tls.certFile()));
-      certificate(k, c);
+      char[] password = tls.password() == null ? null : tls.password().toCharArray();
+      Pem.KeyAndChain pair =
+          Pem.readKeyPair(
+              baseDir.resolve(tls.certFile()), baseDir.resolve(tls.keyFile()), password);
+      certificate(pair.key(), pair.chain());
       List<X509Certificate> cas = new ArrayList<>();
       if (!tls.caPath().isEmpty()) {
         cas.addAll(TlsContexts.readCas(baseDir.resolve(tls.caPath())));

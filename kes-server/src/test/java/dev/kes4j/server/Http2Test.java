@@ -6,7 +6,7 @@ import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.internal.Pki;
+import dev.kes4j.policy.internal.pki.Pki;
 import dev.kes4j.testkit.FaultyKeyStore;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.IOException;

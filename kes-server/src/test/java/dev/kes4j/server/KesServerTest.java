@@ -7,7 +7,7 @@ import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.internal.Pki;
+import dev.kes4j.policy.internal.pki.Pki;
 import dev.kes4j.testkit.FaultyKeyStore;
 import io.netty.handler.ssl.OpenSsl;
 import java.io.IOException;
@@ -278,9 +278,10 @@ class KesServerTest {
   void configServerPrintsOneAuditLinePerRequest(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Files.writeString(
-        dir.resolve("s.key"), dev.kes4j.server.internal.Pem.encode(CERTS.server.privateKey()));
+        dir.resolve("s.key"), dev.kes4j.policy.internal.pki.Pem.encode(CERTS.server.privateKey()));
     java.nio.file.Files.writeString(
-        dir.resolve("s.cert"), dev.kes4j.server.internal.Pem.encode(CERTS.server.certificate()));
+        dir.resolve("s.cert"),
+        dev.kes4j.policy.internal.pki.Pem.encode(CERTS.server.certificate()));
     String yaml =
         config("log:\n  audit: on\ntls:\n  key: s.key\n  cert: s.cert\n")
             + "keys:\n  - name: startup-key\n";

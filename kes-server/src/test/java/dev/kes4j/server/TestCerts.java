@@ -1,8 +1,8 @@
 package dev.kes4j.server;
 
 import dev.kes4j.api.Identity;
-import dev.kes4j.server.internal.Pem;
-import dev.kes4j.server.internal.Pki;
+import dev.kes4j.policy.internal.pki.Pem;
+import dev.kes4j.policy.internal.pki.Pki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -7,7 +7,7 @@ import dev.kes4j.http.ApiRequest;
 import dev.kes4j.http.ApiResponse;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.internal.Pki;
+import dev.kes4j.policy.internal.pki.Pki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;

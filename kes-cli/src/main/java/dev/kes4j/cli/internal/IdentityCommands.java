@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kes4j.cli.Kes4j;
 import dev.kes4j.policy.ApiKey;
-import dev.kes4j.server.internal.Pem;
-import dev.kes4j.server.internal.Pki;
+import dev.kes4j.policy.internal.pki.Pem;
+import dev.kes4j.policy.internal.pki.Pki;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -215,6 +215,11 @@ public final class IdentityCommands {
       this.io = io;
     }
 
+    /** How errors name the input: {@code stdin} or {@code certificate file 'x.pem'}. */
+    String source() {
+      return input == null || input.equals("-") ? "stdin" : "certificate file '" + input + "'";
+    }
+
     /** The PEM text or API key to compute the identity of. */
     String text() throws java.io.IOException {
       if (input == null || input.equals("-")) {
@@ -250,10 +255,10 @@ public final class IdentityCommands {
         out.flush();
         return Exit.OK;
       }
-      List<X509Certificate> certs = Pem.parseCertificates(t);
-      if (certs.isEmpty()) {
+      if (t.isEmpty()) {
         throw new IllegalArgumentException("no PEM certificate or API key found");
       }
+      List<X509Certificate> certs = Pem.parseCertificates(t, source());
       CertReport r = CertReport.of(certs, Instant.now());
       if (json) {
         ObjectNode o = Out.object();
@@ -425,10 +430,10 @@ public final class IdentityCommands {
       if (t.startsWith(ApiKey.PREFIX)) {
         id = ApiKey.parse(t).identity().value();
       } else {
-        List<X509Certificate> certs = Pem.parseCertificates(t);
-        if (certs.isEmpty()) {
+        if (t.isEmpty()) {
           throw new IllegalArgumentException("no PEM certificate found");
         }
+        List<X509Certificate> certs = Pem.parseCertificates(t, source());
         CertReport r = CertReport.of(certs, Instant.now());
         id = r.identity();
         PrintWriter err = spec.commandLine().getErr();

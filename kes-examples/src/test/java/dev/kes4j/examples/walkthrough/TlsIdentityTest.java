@@ -73,7 +73,7 @@ class TlsIdentityTest {
     assertThat(read.certificate()).isEqualTo(app.certificate());
     assertThat(read.privateKey().getEncoded()).isEqualTo(app.privateKey().getEncoded());
     assertThatThrownBy(() -> TlsIdentity.readPem(cert, cert))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no PEM PRIVATE KEY block");
+        .isInstanceOf(dev.kes4j.api.KesConfigException.class)
+        .hasMessage("private key file '" + cert + "': https: no PEM-encoded private key found");
   }
 }

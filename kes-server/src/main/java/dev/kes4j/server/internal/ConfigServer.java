@@ -10,6 +10,7 @@ import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.policy.Policies;
 import dev.kes4j.policy.PolicySet;
+import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.server.KesServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -155,8 +156,14 @@ public final class ConfigServer implements AutoCloseable {
     if (tls.certFile().isEmpty()) {
       throw new KesConfigException("tls: no certificate specified (tls.cert)");
     }
-    Pem.readPrivateKey(baseDir.resolve(tls.keyFile()), tls.password());
-    Pem.readCertificates(baseDir.resolve(tls.certFile()));
+    char[] password = tls.password() == null ? null : tls.password().toCharArray();
+    try {
+      Pem.readKeyPair(baseDir.resolve(tls.certFile()), baseDir.resolve(tls.keyFile()), password);
+    } finally {
+      if (password != null) {
+        java.util.Arrays.fill(password, '\0');
+      }
+    }
     if (!tls.caPath().isEmpty()) {
       TlsContexts.readCas(baseDir.resolve(tls.caPath()));
     }

@@ -8,6 +8,8 @@ import dev.kes4j.core.Kes;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.policy.ApiKey;
 import dev.kes4j.policy.PolicySet;
+import dev.kes4j.policy.internal.pki.Pem;
+import dev.kes4j.policy.internal.pki.Pki;
 import dev.kes4j.server.KesServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;

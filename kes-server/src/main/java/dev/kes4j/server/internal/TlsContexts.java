@@ -1,6 +1,7 @@
 package dev.kes4j.server.internal;
 
 import dev.kes4j.api.KesConfigException;
+import dev.kes4j.policy.internal.pki.Pem;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;

@@ -19,8 +19,8 @@ import dev.kes4j.crypto.KeyVersion;
 import dev.kes4j.crypto.MasterKey;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
+import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.server.KesServer;
-import dev.kes4j.server.internal.Pem;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -294,13 +294,13 @@ class SecurityChecksTest {
       pem = new String(seed, 1, seed.length - 1, StandardCharsets.UTF_8); // byte 0: fuzz flags
     }
     Path file = Files.writeString(dir.resolve("key.pem"), pem);
-    assertThat(Pem.readPrivateKey(file, "pw-fuzz-secret")).isNotNull();
+    assertThat(Pem.readPrivateKey(file, "pw-fuzz-secret".toCharArray())).isNotNull();
     String wrong = "Wrong-Password-" + new SecureRandom().nextInt(1_000_000);
-    assertThatThrownBy(() -> Pem.readPrivateKey(file, wrong))
+    assertThatThrownBy(() -> Pem.readPrivateKey(file, wrong.toCharArray()))
         .isInstanceOf(KesConfigException.class)
         .satisfies(e -> assertThat(String.valueOf(e.getMessage())).doesNotContain(wrong))
         .satisfies(e -> assertThat(String.valueOf(e.getCause())).doesNotContain(wrong));
-    assertThatThrownBy(() -> Pem.readPrivateKey(file, ""))
+    assertThatThrownBy(() -> Pem.readPrivateKey(file, new char[0]))
         .isInstanceOf(KesConfigException.class)
         .hasMessageContaining("encrypted");
   }

@@ -11,7 +11,7 @@ import dev.kes4j.http.ApiRequest;
 import dev.kes4j.http.ApiResponse;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.keystore.mem.MemKeyStore;
-import dev.kes4j.server.internal.Pem;
+import dev.kes4j.policy.internal.pki.Pem;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -178,7 +178,7 @@ class ServerFuzzTest {
       throw new UncheckedIOException(e);
     }
     try {
-      PrivateKey key = Pem.readPrivateKey(PEM_FILE, password);
+      PrivateKey key = Pem.readPrivateKey(PEM_FILE, password.toCharArray());
       if (key == null) {
         throw new AssertionError("readPrivateKey returned null");
       }

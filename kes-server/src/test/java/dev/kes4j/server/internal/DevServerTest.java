@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kes4j.api.KesConfigException;
+import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.server.KesServer;
 import java.net.URI;
 import java.net.http.HttpClient;
