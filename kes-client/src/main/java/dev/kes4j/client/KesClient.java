@@ -547,10 +547,16 @@ public final class KesClient implements KeyService, AutoCloseable {
 
   /**
    * Subscribes to the server's audit log ({@code /v1/log/audit}, or KES 0.16's {@code
-   * /v1/log/audit/trace}). Returns once the server accepted the subscription; events that happen
-   * before its subscription is active on the server are not delivered. Close the stream to end it.
+   * /v1/log/audit/trace}). Returns once the server accepted the subscription, or after the call
+   * {@link Builder#timeout timeout} if the connection stands but the server has not answered yet
+   * (Go KES sends a stream's headers only with its first event); the stream then waits for them as
+   * long as it is read, with no time limit, and an error answer that arrives later is thrown by
+   * {@link LogStream#hasNext()} / {@link LogStream#poll}. Connecting is bounded as for any call.
+   * Events that happen before the subscription is active on the server are not delivered. Close the
+   * stream to end it.
    *
-   * @throws KesException as any call (403 if the identity may not read the log)
+   * @throws KesException as any call (403 if the identity may not read the log and the server said
+   *     so in time)
    */
   public LogStream auditLog() {
     return log(ApiPath.LOG_AUDIT.path());
@@ -558,24 +564,28 @@ public final class KesClient implements KeyService, AutoCloseable {
 
   /**
    * Subscribes to the server's error log ({@code /v1/log/error}, or KES 0.16's {@code
-   * /v1/log/error/trace}); each line is {@code {"message":".."}}. Close the stream to end it.
+   * /v1/log/error/trace}); each line is {@code {"message":".."}}. Waits like {@link #auditLog()}.
+   * Close the stream to end it.
    *
-   * @throws KesException as any call
+   * @throws KesException as {@link #auditLog()}
    */
   public LogStream errorLog() {
     return log(ApiPath.LOG_ERROR.path());
   }
 
-  private LogStream log(String path) {
-    Response r = stream(path);
-    if (r.status() == 404 && routeMissing(r)) {
-      r = stream(path + "/trace");
+  /** A log stream at {@code path}, with KES 0.16's {@code /trace} fallback. */
+  LogStream log(String path) {
+    Transport.Pending p = stream(path);
+    Response r = p.response().getNow(null);
+    if (r != null && r.status() == 404 && routeMissing(r)) {
+      p = stream(path + "/trace");
+      r = p.response().getNow(null);
     }
-    if (!r.ok()) {
+    if (r != null && !r.ok()) {
       throw r.error();
     }
     LogStream[] holder = new LogStream[1];
-    LogStream s = new LogStream(r.lines(), r.endpoint() + path, () -> streams.remove(holder[0]));
+    LogStream s = new LogStream(p.response(), p.endpoint() + path, () -> streams.remove(holder[0]));
     holder[0] = s;
     streams.add(s);
     if (closed) {
@@ -591,7 +601,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     return transport.send(request);
   }
 
-  private Response stream(String path) {
+  private Transport.Pending stream(String path) {
     checkOpen();
     return transport.stream(Request.of("GET", path, null, true));
   }
