@@ -344,7 +344,9 @@ public final class KesClient implements KeyService, AutoCloseable {
    *
    * <p>Uses {@code /v1/key/bulk/decrypt/} (KES 2023, kes4j). A server without that route (404 page
    * not found, or 405) is remembered, and the items are decrypted one by one instead, with the same
-   * all-or-nothing result.
+   * all-or-nothing result. When the bulk route answers 403 (a policy that allows {@code
+   * /v1/key/decrypt/NAME} but not the bulk route), the items are decrypted one by one as well and
+   * each is authorized on its own; with no items, the 403 is thrown.
    */
   @Override
   public List<byte[]> decryptAll(String name, List<DecryptRequest> requests) {
@@ -374,10 +376,14 @@ public final class KesClient implements KeyService, AutoCloseable {
         }
         return out;
       }
-      if (!routeMissing(r)) {
+      if (routeMissing(r)) {
+        r.endpoint().markNoBulkDecrypt();
+      } else if (r.status() != 403 || requests.isEmpty()) {
         throw r.error();
       }
-      r.endpoint().markNoBulkDecrypt();
+      // 403: the policy may allow /v1/key/decrypt/NAME without the bulk route (Go KES's clients
+      // fall back too); each single decryption is then authorized on its own. Not remembered:
+      // another key's bulk route may be allowed.
     }
     if (requests.size() > MAX_BULK) {
       throw new KesException(400, "too many ciphertexts");

@@ -228,6 +228,45 @@ class KesClientTest {
   }
 
   @Nested
+  class BulkDecryptAuthorization {
+    @Test
+    void aPolicyWithoutTheBulkRouteFallsBackToSingleDecryptions() {
+      // the "app" policy allows /v1/key/decrypt/app-* but not /v1/key/bulk/decrypt/
+      try (KesClient app = app(current)) {
+        String name = KeyServiceContract.unique("app-bulk");
+        currentAdmin.createKey(name);
+        DataKey d1 = app.generateKey(name, new byte[] {7});
+        DataKey d2 = app.generateKey(name, null);
+        for (int round = 0; round < 2; round++) {
+          List<byte[]> out =
+              app.decryptAll(
+                  name,
+                  List.of(
+                      DecryptRequest.of(d1.ciphertext(), new byte[] {7}),
+                      DecryptRequest.of(d2.ciphertext(), null)));
+          assertThat(out.get(0)).isEqualTo(d1.plaintext());
+          assertThat(out.get(1)).isEqualTo(d2.plaintext());
+        }
+        // still all-or-nothing, and each item authorized on its own
+        assertThatThrownBy(
+                () -> app.decryptAll(name, List.of(DecryptRequest.of(d1.ciphertext(), null))))
+            .isExactlyInstanceOf(DecryptionException.class);
+        String other = KeyServiceContract.unique("other-bulk");
+        currentAdmin.createKey(other);
+        byte[] ct = currentAdmin.generateKey(other, null).ciphertext();
+        assertThatThrownBy(() -> app.decryptAll(other, List.of(DecryptRequest.of(ct, null))))
+            .isExactlyInstanceOf(NotAuthorizedException.class);
+        assertThatThrownBy(() -> app.decryptAll(name, List.of()))
+            .isExactlyInstanceOf(NotAuthorizedException.class);
+        // the admin's bulk route was not given up for the endpoint
+        assertThat(currentAdmin.decryptAll(name, List.of(DecryptRequest.of(d2.ciphertext(), null))))
+            .singleElement()
+            .isEqualTo(d2.plaintext());
+      }
+    }
+  }
+
+  @Nested
   class Failover {
     @Test
     void movesOnWhenAnEndpointIsDown() throws IOException {
