@@ -57,7 +57,7 @@ import javax.net.ssl.SSLContext;
  * <pre>{@code
  * try (KesClient kes = KesClient.builder()
  *     .endpoints("https://kes-1:7373", "https://kes-2:7373")
- *     .apiKey("kes:v1:...")                 // or .clientCertificate(keyPem, certPem)
+ *     .apiKey("kes:v1:...")   // or .certificateFile(Path.of("client.crt")).privateKeyFile(Path.of("client.key"))
  *     .caCertificates(Path.of("ca.pem"))    // default: the JDK's system roots
  *     .build()) {
  *   DataKey dek = kes.generateKey("my-key", context);
@@ -118,16 +118,21 @@ public final class KesClient implements KeyService, AutoCloseable {
   }
 
   /**
-   * A client configured from the process environment (spec §10): endpoints from {@code
-   * MINIO_KES_SERVER} > {@code KES_SERVER} > {@code MINIO_KMS_KES_ENDPOINT} (default {@code
-   * 127.0.0.1:7373}, comma-separated, {@code https://} added), and either an API key ({@code
-   * MINIO_KES_API_KEY} > {@code KES_API_KEY} > {@code MINIO_KMS_KES_API_KEY}) or a key and
-   * certificate file ({@code MINIO_KES_KEY_FILE} > {@code KES_CLIENT_KEY} > {@code
+   * A client configured from the process environment exactly as the {@code kes4j} client commands
+   * read it (one resolver for both): endpoints from {@code MINIO_KES_SERVER} > {@code KES_SERVER} >
+   * {@code MINIO_KMS_KES_ENDPOINT} (default {@code 127.0.0.1:7373}, comma-separated, {@code
+   * https://} added); either an API key ({@code MINIO_KES_API_KEY} > {@code KES_API_KEY}) or a key
+   * and certificate file ({@code MINIO_KES_KEY_FILE} > {@code KES_CLIENT_KEY} > {@code
    * MINIO_KES_CLIENT_KEY}; {@code MINIO_KES_CERT_FILE} > {@code KES_CLIENT_CERT} > {@code
-   * MINIO_KES_CLIENT_CERT}). The server certificate is checked against the system roots.
+   * MINIO_KES_CLIENT_CERT}), or — when none of these is set — MinIO's {@code
+   * MINIO_KMS_KES_API_KEY}, or {@code MINIO_KMS_KES_KEY_FILE} and {@code MINIO_KMS_KES_CERT_FILE};
+   * the server's CA certificates from {@code MINIO_KMS_KES_CAPATH} (a PEM file or a directory),
+   * else the system roots. A server certificate that is not trusted fails the calls with a {@link
+   * KesException} 503 that says to set {@code MINIO_KMS_KES_CAPATH}.
    *
    * @throws KesConfigException if no credential is set, an API key and key/certificate files are
-   *     both set, only one of key and certificate file is set, or a file or key cannot be read
+   *     both set, only one of key and certificate file is set, the files look swapped, or a file or
+   *     key cannot be read (each naming the variable or file)
    */
   public static KesClient fromEnvironment() {
     return fromEnvironment(System.getenv());
@@ -139,17 +144,10 @@ public final class KesClient implements KeyService, AutoCloseable {
    * @throws KesConfigException as {@link #fromEnvironment()}
    */
   public static KesClient fromEnvironment(Map<String, String> env) {
-    Builder b = builder().environment(env);
     if (!Env.resolve(env).hasCredentials()) {
-      throw new KesConfigException(
-          "no client credentials: set "
-              + Env.API_KEY.get(1)
-              + ", or "
-              + Env.KEY_FILE.get(1)
-              + " and "
-              + Env.CERT_FILE.get(1));
+      throw Env.noCredentials("");
     }
-    return b.build();
+    return builder().environment(env).build();
   }
 
   /** The endpoints, in configured order. */
@@ -705,6 +703,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     private String apiKey;
     private List<X509Certificate> cas = List.of();
     private Path caFile;
+    private String trustSource = "the system roots";
     private boolean insecure;
     private Duration timeout = Duration.ofSeconds(20);
     private int retries = 2;
@@ -764,23 +763,35 @@ public final class KesClient implements KeyService, AutoCloseable {
     }
 
     /**
-     * Authenticates with a PEM private key file (PKCS#8 or OpenSSL form, not encrypted) and a PEM
-     * certificate file (leaf first, optionally followed by intermediates). Read by {@link
-     * #build()}.
+     * Authenticates with the client certificate in a PEM file (leaf first, optionally followed by
+     * intermediates); goes with {@link #privateKeyFile}. Read by {@link #build()}, which reports
+     * the two files as swapped if they are given the wrong way round.
      */
-    public Builder clientCertificate(Path keyFile, Path certFile) {
-      return clientCertificate(keyFile, certFile, null);
+    public Builder certificateFile(Path certificatePem) {
+      this.certFile = Objects.requireNonNull(certificatePem, "certificatePem");
+      this.key = null;
+      this.chain = null;
+      this.apiKey = null;
+      return this;
     }
 
     /**
-     * Authenticates with a PEM private key file, encrypted with {@code password} (encrypted PKCS#8
-     * or OpenSSL {@code DEK-Info}), and a PEM certificate file. The password is copied.
+     * Authenticates with the private key in a PEM file (PKCS#8 or OpenSSL form, not encrypted);
+     * goes with {@link #certificateFile}. Read by {@link #build()}.
+     */
+    public Builder privateKeyFile(Path privateKeyPem) {
+      return privateKeyFile(privateKeyPem, null);
+    }
+
+    /**
+     * Authenticates with the private key in a PEM file encrypted with {@code password} (encrypted
+     * PKCS#8 or OpenSSL {@code DEK-Info}); goes with {@link #certificateFile}. The password is
+     * copied.
      *
      * @param password the key's password; null if the key is not encrypted
      */
-    public Builder clientCertificate(Path keyFile, Path certFile, char[] password) {
-      this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
-      this.certFile = Objects.requireNonNull(certFile, "certFile");
+    public Builder privateKeyFile(Path privateKeyPem, char[] password) {
+      this.keyFile = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
       this.password = password == null ? null : password.clone();
       this.key = null;
       this.chain = null;
@@ -815,10 +826,14 @@ public final class KesClient implements KeyService, AutoCloseable {
       return this;
     }
 
-    /** Trusts the CA certificates of a PEM file instead of the system roots. Read by build. */
-    public Builder caCertificates(Path pemFile) {
-      this.caFile = Objects.requireNonNull(pemFile, "pemFile");
+    /**
+     * Trusts the CA certificates of a PEM file (or of every PEM file in a directory) instead of the
+     * system roots. Read by build.
+     */
+    public Builder caCertificates(Path pem) {
+      this.caFile = Objects.requireNonNull(pem, "pem");
       this.cas = List.of();
+      this.trustSource = pem.toString();
       return this;
     }
 
@@ -826,6 +841,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     public Builder caCertificates(List<X509Certificate> cas) {
       this.cas = List.copyOf(cas);
       this.caFile = null;
+      this.trustSource = cas.isEmpty() ? "the system roots" : "the given CA certificates";
       return this;
     }
 
@@ -865,7 +881,7 @@ public final class KesClient implements KeyService, AutoCloseable {
 
     /**
      * Applies the KES client variables of {@code env} (see {@link KesClient#fromEnvironment()}):
-     * the endpoints, and the API key or key/certificate files if set.
+     * the endpoints, the API key or key/certificate files if set, and the CA path if set.
      *
      * @throws KesConfigException if an API key and key/certificate files are both set, or only one
      *     of key and certificate file is set
@@ -876,7 +892,11 @@ public final class KesClient implements KeyService, AutoCloseable {
       if (e.apiKey() != null) {
         apiKey(e.apiKey());
       } else if (e.keyFile() != null) {
-        clientCertificate(Path.of(e.keyFile()), Path.of(e.certFile()));
+        certificateFile(Path.of(e.certFile())).privateKeyFile(Path.of(e.keyFile()));
+      }
+      if (e.caPath() != null) {
+        caCertificates(Path.of(e.caPath()));
+        trustSource = "$" + Env.CA_PATH;
       }
       return this;
     }
@@ -884,9 +904,9 @@ public final class KesClient implements KeyService, AutoCloseable {
     /**
      * Reads the key, certificate and CA files, sets up TLS and creates the client.
      *
-     * @throws KesConfigException if a file cannot be read or parsed, an encrypted key has no or a
-     *     wrong password, the API key is invalid, or the certificate does not belong to the key's
-     *     public key algorithm
+     * @throws KesConfigException if a file cannot be read or parsed, only one of certificate and
+     *     private key file is set, the two files look swapped, an encrypted key has no or a wrong
+     *     password, the API key is invalid, or the certificate does not belong to the private key
      */
     public KesClient build() {
       PrivateKey k = key;
@@ -900,20 +920,20 @@ public final class KesClient implements KeyService, AutoCloseable {
         }
         k = parsed.privateKey();
         c = List.of(parsed.selfSignedCertificate());
-      } else if (keyFile != null) {
-        k = Pem.readPrivateKey(keyFile, password);
-        c = Pem.readCertificates(certFile);
+      } else if (keyFile != null || certFile != null) {
+        if (keyFile == null || certFile == null) {
+          throw new KesConfigException(
+              keyFile == null
+                  ? "a certificate file was set but no private key file (privateKeyFile)"
+                  : "a private key file was set but no certificate file (certificateFile)");
+        }
+        Pem.KeyPair pair = Pem.readKeyPair(certFile, keyFile, password);
+        k = pair.key();
+        c = pair.chain();
+      } else if (k != null) {
+        Pem.checkPair(k, c.get(0), "the given private key", "the given certificate chain");
       }
-      if (k != null
-          && !family(k.getAlgorithm()).equals(family(c.get(0).getPublicKey().getAlgorithm()))) {
-        throw new KesConfigException(
-            "the client certificate's key ("
-                + c.get(0).getPublicKey().getAlgorithm()
-                + ") does not match the private key ("
-                + k.getAlgorithm()
-                + ")");
-      }
-      List<X509Certificate> trusted = caFile != null ? Pem.readCertificates(caFile) : cas;
+      List<X509Certificate> trusted = caFile != null ? Pem.readTrusted(caFile) : cas;
       SSLContext ssl = Tls.context(k, c, trusted, insecure);
       ExecutorService executor =
           Executors.newCachedThreadPool(
@@ -936,19 +956,8 @@ public final class KesClient implements KeyService, AutoCloseable {
         eps.add(new Endpoint(e));
       }
       Identity id = c == null ? null : Identity.of(c.get(0));
-      return new KesClient(http, executor, new Transport(http, eps, timeout, retries), id);
-    }
-
-    private static String family(String algorithm) {
-      switch (algorithm.toUpperCase(Locale.ROOT)) {
-        case "ECDSA":
-          return "EC";
-        case "ED25519":
-        case "ED448":
-          return "EDDSA";
-        default:
-          return algorithm.toUpperCase(Locale.ROOT);
-      }
+      return new KesClient(
+          http, executor, new Transport(http, eps, timeout, retries, trustSource), id);
     }
 
     @Override

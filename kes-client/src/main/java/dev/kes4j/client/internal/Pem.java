@@ -16,6 +16,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -81,6 +82,168 @@ public final class Pem {
       throw new KesConfigException("no PEM certificate found in " + source);
     }
     return out;
+  }
+
+  /**
+   * The CA certificates of a PEM file, or of every PEM file in a directory (files without a
+   * certificate are skipped there), as {@code MINIO_KMS_KES_CAPATH} allows.
+   *
+   * @throws KesConfigException if the path cannot be read or holds no certificate
+   */
+  public static List<X509Certificate> readTrusted(Path path) {
+    if (!Files.isDirectory(path)) {
+      return readCertificates(path);
+    }
+    List<X509Certificate> out = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(path)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        if (Files.isRegularFile(f) && read(f).contains("-----BEGIN CERTIFICATE-----")) {
+          out.addAll(readCertificates(f));
+        }
+      }
+    } catch (IOException e) {
+      throw new KesConfigException("cannot read " + path + ": " + e, e);
+    }
+    if (out.isEmpty()) {
+      throw new KesConfigException("no PEM certificate found in the directory " + path);
+    }
+    return out;
+  }
+
+  /**
+   * A client identity: a private key and its certificate chain (leaf first).
+   *
+   * @param key the private key (a JDK key)
+   * @param chain the chain, leaf first, never empty
+   */
+  public record KeyPair(PrivateKey key, List<X509Certificate> chain) {
+    /** Validates and copies. */
+    public KeyPair {
+      Objects.requireNonNull(key, "key");
+      chain = List.copyOf(chain);
+      if (chain.isEmpty()) {
+        throw new IllegalArgumentException("empty certificate chain");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "KeyPair[" + chain.get(0).getSubjectX500Principal() + "]"; // never the key
+    }
+  }
+
+  /**
+   * Reads a certificate file and a private key file and checks that they belong together. Files
+   * given the wrong way round (a key in the certificate file and a certificate in the key file) are
+   * reported as swapped, and a certificate of another key as not belonging to the key.
+   *
+   * @param password for an encrypted key; null if it is not encrypted
+   * @throws KesConfigException if a file cannot be read or parsed, the files look swapped, or the
+   *     certificate's public key does not match the private key
+   */
+  public static KeyPair readKeyPair(Path certificateFile, Path privateKeyFile, char[] password) {
+    String certText = read(certificateFile);
+    String keyText = read(privateKeyFile);
+    boolean certHoldsKey = holdsPrivateKey(certText);
+    boolean certHoldsCert = certText.contains("-----BEGIN CERTIFICATE-----");
+    boolean keyHoldsKey = holdsPrivateKey(keyText);
+    boolean keyHoldsCert = keyText.contains("-----BEGIN CERTIFICATE-----");
+    if (!certHoldsCert && certHoldsKey && !keyHoldsKey && keyHoldsCert) {
+      throw new KesConfigException(
+          "the certificate file "
+              + certificateFile
+              + " and the private key file "
+              + privateKeyFile
+              + " look swapped: "
+              + certificateFile
+              + " holds a private key and "
+              + privateKeyFile
+              + " a certificate");
+    }
+    if (!certHoldsCert && certHoldsKey) {
+      throw new KesConfigException(
+          "the certificate file " + certificateFile + " holds a private key, not a certificate");
+    }
+    if (!keyHoldsKey && keyHoldsCert) {
+      throw new KesConfigException(
+          "the private key file " + privateKeyFile + " holds a certificate, not a private key");
+    }
+    PrivateKey key = parsePrivateKey(keyText, password, privateKeyFile.toString());
+    List<X509Certificate> chain = parseCertificates(certText, certificateFile.toString());
+    checkPair(key, chain.get(0), privateKeyFile.toString(), certificateFile.toString());
+    return new KeyPair(key, chain);
+  }
+
+  private static boolean holdsPrivateKey(String pem) {
+    return java.util.regex.Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----")
+        .matcher(pem)
+        .find();
+  }
+
+  /**
+   * Checks that {@code cert} certifies the public key of {@code key}: by signing a fixed message
+   * with the key and verifying it with the certificate (RSASSA-PSS keys only by algorithm family).
+   *
+   * @throws KesConfigException if it does not, naming both sources
+   */
+  public static void checkPair(
+      PrivateKey key, X509Certificate cert, String keySource, String certSource) {
+    String k = family(key.getAlgorithm());
+    String c = family(cert.getPublicKey().getAlgorithm());
+    String mismatch =
+        "the certificate in " + certSource + " does not belong to the private key in " + keySource;
+    if (!k.equals(c)) {
+      throw new KesConfigException(
+          mismatch + " (" + cert.getPublicKey().getAlgorithm() + " vs " + key.getAlgorithm() + ")");
+    }
+    String algorithm;
+    switch (k) {
+      case "EC":
+        algorithm = "SHA256withECDSA";
+        break;
+      case "RSA":
+        if (!key.getAlgorithm().equalsIgnoreCase("RSA")
+            || !cert.getPublicKey().getAlgorithm().equalsIgnoreCase("RSA")) {
+          return; // RSASSA-PSS: parameters vary; the family check above must do
+        }
+        algorithm = "SHA256withRSA";
+        break;
+      case "EDDSA":
+        algorithm = key.getAlgorithm().equalsIgnoreCase("Ed448") ? "Ed448" : "Ed25519";
+        break;
+      default:
+        return;
+    }
+    byte[] message = "kes4j key pair check".getBytes(StandardCharsets.US_ASCII);
+    try {
+      java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(message);
+      byte[] signature = signer.sign();
+      java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+      verifier.initVerify(cert.getPublicKey());
+      verifier.update(message);
+      if (!verifier.verify(signature)) {
+        throw new KesConfigException(mismatch);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new KesConfigException(mismatch + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The key family of a JCA algorithm name: EC, RSA, EDDSA, or the name upper-cased. */
+  public static String family(String algorithm) {
+    String a = algorithm.toUpperCase(java.util.Locale.ROOT);
+    if (a.startsWith("EC")) {
+      return "EC";
+    }
+    if (a.startsWith("RSA")) {
+      return "RSA"; // RSASSA-PSS too
+    }
+    if (a.equals("EDDSA") || a.equals("ED25519") || a.equals("ED448")) {
+      return "EDDSA";
+    }
+    return a;
   }
 
   /**

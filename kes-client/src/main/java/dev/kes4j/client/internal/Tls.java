@@ -9,7 +9,6 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -76,30 +75,16 @@ public final class Tls {
     }
 
     private String choose(String[] keyTypes) {
-      String family = family(key.getAlgorithm());
+      String family = Pem.family(key.getAlgorithm());
       if (keyTypes == null) {
         return ALIAS;
       }
       for (String t : keyTypes) {
-        if (family(t).equals(family)) {
+        if (Pem.family(t).equals(family)) {
           return ALIAS;
         }
       }
       return null;
-    }
-
-    private static String family(String algorithm) {
-      String a = algorithm.toUpperCase(Locale.ROOT);
-      if (a.startsWith("EC")) {
-        return "EC";
-      }
-      if (a.startsWith("RSA")) {
-        return "RSA";
-      }
-      if (a.equals("EDDSA") || a.equals("ED25519") || a.equals("ED448")) {
-        return "EDDSA";
-      }
-      return a;
     }
 
     @Override

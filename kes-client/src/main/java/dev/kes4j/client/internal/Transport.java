@@ -147,6 +147,7 @@ public final class Transport {
   private final List<Endpoint> endpoints;
   private final Duration timeout;
   private final int retries;
+  private final String trustSource;
   private final AtomicInteger preferred = new AtomicInteger();
 
   /**
@@ -156,8 +157,16 @@ public final class Transport {
    * @param endpoints at least one endpoint
    * @param timeout the bound of each attempt
    * @param retries extra attempts for idempotent calls beyond one per endpoint
+   * @param trustSource what the server certificate is checked against, for the error when it is not
+   *     trusted (such as {@code the system roots} or a file name)
    */
-  public Transport(HttpClient http, List<Endpoint> endpoints, Duration timeout, int retries) {
+  public Transport(
+      HttpClient http,
+      List<Endpoint> endpoints,
+      Duration timeout,
+      int retries,
+      String trustSource) {
+    this.trustSource = Objects.requireNonNull(trustSource, "trustSource");
     this.http = Objects.requireNonNull(http, "http");
     this.endpoints = List.copyOf(endpoints);
     if (this.endpoints.isEmpty()) {
@@ -332,6 +341,20 @@ public final class Transport {
     Throwable cause = f.getCause();
     switch (f.kind) {
       case NOT_SENT:
+        if (untrusted(cause)) {
+          // never the JDK's PKIX trace: what to do instead
+          return new KesException(
+              503,
+              "cannot connect to KES server "
+                  + f.endpoint
+                  + ": its certificate is not issued by a CA this client trusts ("
+                  + trustSource
+                  + "): set "
+                  + Env.CA_PATH
+                  + " to the CA certificate file that issued it (kes4j: --ca FILE;"
+                  + " KesClient.Builder.caCertificates), or for tests only skip verification"
+                  + " (kes4j -k)");
+        }
         return new KesException(
             503, "cannot connect to KES server " + f.endpoint + ": " + describe(cause), cause);
       case TIMED_OUT:
@@ -341,6 +364,17 @@ public final class Transport {
         return new KesException(
             503, "request to KES server " + f.endpoint + " failed: " + describe(cause), cause);
     }
+  }
+
+  private static boolean untrusted(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.security.cert.CertPathBuilderException
+          || c instanceof java.security.cert.CertPathValidatorException
+          || (c.getMessage() != null && c.getMessage().startsWith("PKIX path"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable t) {
