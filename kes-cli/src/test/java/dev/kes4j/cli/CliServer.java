@@ -168,6 +168,21 @@ final class CliServer implements AutoCloseable {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** Like {@link #run(Map, String...)} with standard output taken for an interactive terminal. */
+  static Result runOnTerminal(Map<String, String> env, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    dev.kes4j.cli.internal.Io io =
+        new dev.kes4j.cli.internal.Io(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            new ByteArrayInputStream(new byte[0]),
+            env,
+            true);
+    int code = Kes4j.commandLine(io).execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
   @Override
   public void close() {
     server.close();
