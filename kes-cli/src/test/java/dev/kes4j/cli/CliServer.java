@@ -38,6 +38,7 @@ final class CliServer implements AutoCloseable {
   final Pki.Issued limited = client("limited", false);
   final Pki.Issued nobody = client("nobody", true);
   final Pki.Issued caOnly;
+  final Pki.Issued serverCert;
   final Kes kes;
   final KesHttpApi api;
   final KesServer server;
@@ -47,7 +48,7 @@ final class CliServer implements AutoCloseable {
     ca = Pki.issue(key(true), "cli test CA", Pki.Usage.CA, List.of(), List.of(), days(), null);
     otherCa = Pki.issue(key(true), "other CA", Pki.Usage.CA, List.of(), List.of(), days(), null);
     caOnly = Pki.issue(key(true), "openssl-like", Pki.Usage.CA, List.of(), List.of(), days(), null);
-    Pki.Issued serverCert =
+    serverCert =
         Pki.issue(
             key(true),
             "localhost",

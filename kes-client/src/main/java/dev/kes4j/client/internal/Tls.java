@@ -30,31 +30,61 @@ public final class Tls {
    */
   public static SSLContext context(
       PrivateKey key, List<X509Certificate> chain, List<X509Certificate> cas, boolean insecure) {
+    return context(
+        key == null ? null : keyManager(key, chain), insecure ? new TrustAll() : trustManager(cas));
+  }
+
+  /**
+   * A TLS context with these managers ({@code keys} null: no client certificate).
+   *
+   * @throws KesConfigException if the JDK refuses the setup
+   */
+  public static SSLContext context(X509ExtendedKeyManager keys, X509ExtendedTrustManager trust) {
     try {
-      TrustManager[] trust;
-      if (insecure) {
-        trust = new TrustManager[] {new TrustAll()};
-      } else {
-        TrustManagerFactory tmf =
-            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (cas.isEmpty()) {
-          tmf.init((KeyStore) null);
-        } else {
-          KeyStore store = KeyStore.getInstance("PKCS12");
-          store.load(null, null);
-          for (int i = 0; i < cas.size(); i++) {
-            store.setCertificateEntry("ca-" + i, cas.get(i));
-          }
-          tmf.init(store);
-        }
-        trust = tmf.getTrustManagers();
-      }
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(
-          key == null ? null : new javax.net.ssl.KeyManager[] {new SingleKey(key, chain)},
-          trust,
+          keys == null ? null : new javax.net.ssl.KeyManager[] {keys},
+          new TrustManager[] {trust},
           null);
       return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new KesConfigException("cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The client's key manager: always offers the one certificate {@code chain} (leaf first) for
+   * {@code key}, whatever CAs the server names, when the key type is one the server accepts.
+   */
+  public static X509ExtendedKeyManager keyManager(PrivateKey key, List<X509Certificate> chain) {
+    return new SingleKey(key, chain);
+  }
+
+  /**
+   * The client's trust manager: {@code cas}, or the JDK's system roots when {@code cas} is empty.
+   *
+   * @throws KesConfigException if the JDK refuses the setup
+   */
+  public static X509ExtendedTrustManager trustManager(List<X509Certificate> cas) {
+    try {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      if (cas.isEmpty()) {
+        tmf.init((KeyStore) null);
+      } else {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        for (int i = 0; i < cas.size(); i++) {
+          store.setCertificateEntry("ca-" + i, cas.get(i));
+        }
+        tmf.init(store);
+      }
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509ExtendedTrustManager) {
+          return (X509ExtendedTrustManager) tm;
+        }
+      }
+      throw new KesConfigException("cannot set up TLS: the JDK has no X.509 trust manager");
     } catch (GeneralSecurityException | IOException e) {
       throw new KesConfigException("cannot set up TLS: " + e.getMessage(), e);
     }
