@@ -155,6 +155,18 @@ class DoctorTest {
     }
   }
 
+  /** {@code kes4j log} against a server that, like Go KES, answers only with the first event. */
+  @Test
+  void logWaitsForAQuietServer() throws Exception {
+    try (GoSelfDescribeFront go = new GoSelfDescribeFront(server)) {
+      Map<String, String> env = server.certEnv("app");
+      env.put("MINIO_KES_SERVER", go.url());
+      Result r = CliServer.run(env, "log", "--error", "-n", "1", "--timeout", "300ms");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("quiet server spoke\n");
+    }
+  }
+
   @Test
   void closedPort() {
     Map<String, String> env = server.adminEnv();

@@ -28,9 +28,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * The real kes4j API of a {@link CliServer} behind a second HTTPS transport (the JDK's server, real
  * TLS with the same server certificate, client certificates requested) that answers {@code
  * /v1/identity/self/describe} as Go KES 2024+ does for every identity that is not the admin: 404
- * {@code identity does not exist}.
+ * {@code identity does not exist}; and that, like Go KES, sends a log stream's headers only with
+ * its first event ({@code /v1/log/error} answers after {@link #LOG_SILENCE_MILLIS}).
  */
 final class GoSelfDescribeFront implements AutoCloseable {
+  static final long LOG_SILENCE_MILLIS = 1500;
+  static final String LOG_LINE = "{\"message\":\"quiet server spoke\"}";
+
   private final HttpsServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
@@ -79,6 +83,26 @@ final class GoSelfDescribeFront implements AutoCloseable {
     X509Certificate leaf = (X509Certificate) peer[0];
     boolean admin =
         dev.kes4j.api.Identity.of(leaf).equals(kes.admin.identity()); // Go: only the admin
+    if (path.equals("/v1/log/error")) {
+      try {
+        Thread.sleep(LOG_SILENCE_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      ex.getResponseHeaders().add("Content-Type", "application/x-ndjson");
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      out.write((LOG_LINE + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      try {
+        Thread.sleep(2000); // the stream stays open; the client stops after -n 1
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      out.close();
+      return;
+    }
     if (path.equals("/v1/identity/self/describe") && !admin) {
       write(ex, 404, "application/json", "{\"message\":\"identity does not exist\"}\n");
       return;

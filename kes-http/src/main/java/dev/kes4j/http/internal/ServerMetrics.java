@@ -239,7 +239,7 @@ public final class ServerMetrics {
             "kes_system_mem_heap_objects",
             // Go's runtime.MemStats.HeapObjects counts live heap objects; the JVM keeps no such
             // count (only a full-GC class histogram has one, far too costly per scrape), so the
-            // family is kept (kms-go requires it) with 0 = not measured; docs/metrics.md
+            // family is kept (kms-go requires it) with 0 = not measured; README "Compatibility"
             "The number of objects currently allocated on the heap. Not measured on the JVM"
                 + " (no live object count without a full GC): always 0.",
             () -> 0));
