@@ -62,7 +62,8 @@ class CliErrorsTest {
     CliServer.Result r =
         CliServer.run(env, "key", "ls", "--key", key.toString(), "--cert", cert.toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).isEqualTo("kes4j: error: cannot read private key file '" + key + "': no such file\n");
+    assertThat(r.err())
+        .isEqualTo("kes4j: error: cannot read private key file '" + key + "': no such file\n");
 
     CliServer.Result cfg = CliServer.run(Map.of(), "server", "--config", cert.toString());
     assertThat(cfg.code()).isEqualTo(1);

@@ -38,6 +38,7 @@ final class CliServer implements AutoCloseable {
   final Pki.Issued limited = client("limited", false);
   final Pki.Issued nobody = client("nobody", true);
   final Pki.Issued caOnly;
+  final Pki.Issued serverCert;
   final Kes kes;
   final KesHttpApi api;
   final KesServer server;
@@ -47,7 +48,7 @@ final class CliServer implements AutoCloseable {
     ca = Pki.issue(key(true), "cli test CA", Pki.Usage.CA, List.of(), List.of(), days(), null);
     otherCa = Pki.issue(key(true), "other CA", Pki.Usage.CA, List.of(), List.of(), days(), null);
     caOnly = Pki.issue(key(true), "openssl-like", Pki.Usage.CA, List.of(), List.of(), days(), null);
-    Pki.Issued serverCert =
+    serverCert =
         Pki.issue(
             key(true),
             "localhost",
@@ -166,6 +167,21 @@ final class CliServer implements AutoCloseable {
             args);
     return new Result(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Like {@link #run(Map, String...)} with standard output taken for an interactive terminal. */
+  static Result runOnTerminal(Map<String, String> env, String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    dev.kes4j.cli.internal.Io io =
+        new dev.kes4j.cli.internal.Io(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(err, true),
+            new ByteArrayInputStream(new byte[0]),
+            env,
+            true);
+    int code = Kes4j.commandLine(io).execute(args);
+    return new Result(code, out.toString(), err.toString());
   }
 
   @Override

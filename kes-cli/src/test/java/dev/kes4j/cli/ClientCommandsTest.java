@@ -48,31 +48,76 @@ class ClientCommandsTest {
     assertThat(exists.err()).contains("kes4j: error: key already exists");
 
     Result ls = CliServer.run(env, "key", "ls");
-    assertThat(ls.out().lines()).contains("k1", "k2");
-    assertThat(json(CliServer.run(env, "key", "ls", "k1*", "--json").out()).get("names"))
-        .hasSize(1);
+    assertThat(ls.out().lines()).startsWith("Key").contains("k1", "k2");
+    // kes key ls --json: a JSON array of names
+    assertThat(CliServer.run(env, "key", "ls", "k1*", "--json").out()).isEqualTo("[\"k1\"]\n");
+    assertThat(CliServer.run(env, "key", "ls", "none-such", "--json").out()).isEqualTo("[]\n");
+    assertThat(CliServer.run(env, "key", "ls", "none-such").out()).isEmpty();
 
     Result info = CliServer.run(env, "key", "info", "k1");
-    assertThat(info.out()).contains("Name", "Algorithm", "k1", server.admin.identity().value());
+    assertThat(info.out().lines())
+        .hasSize(4)
+        .satisfies(l -> assertThat(l.get(0)).isEqualTo("Name        k1"))
+        .satisfies(l -> assertThat(l.get(1)).isEqualTo("Algorithm   AES256"))
+        .satisfies(
+            l ->
+                assertThat(l.get(2))
+                    .matches("Date        \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"))
+        .satisfies(
+            l -> assertThat(l.get(3)).isEqualTo("Owner       " + server.admin.identity().value()));
     JsonNode infoJson = json(CliServer.run(env, "key", "info", "k1", "--json").out());
     assertThat(infoJson.get("name").asText()).isEqualTo("k1");
+    assertThat(infoJson.get("algorithm").asText()).isEqualTo("AES256");
     assertThat(infoJson.get("created_by").asText()).isEqualTo(server.admin.identity().value());
 
-    JsonNode dek = json(CliServer.run(env, "key", "dek", "k1", "ctx", "--json").out());
+    // kes key dek NAME [CONTEXT]: the context in base64; to a pipe exactly kes's JSON
+    String ctx = Base64.getEncoder().encodeToString("ctx".getBytes());
+    Result dekPipe = CliServer.run(env, "key", "dek", "k1", ctx);
+    assertThat(dekPipe.out())
+        .matches("\\{\"plaintext\":\"[A-Za-z0-9+/=]{44}\",\"ciphertext\":\"[A-Za-z0-9+/=]+\"}");
+    JsonNode dek = json(dekPipe.out());
     byte[] plaintext = Base64.getDecoder().decode(dek.get("plaintext").asText());
     assertThat(plaintext).hasSize(32);
     assertThat(
             server.kes.decrypt(
                 "k1", Base64.getDecoder().decode(dek.get("ciphertext").asText()), "ctx".getBytes()))
         .isEqualTo(plaintext);
-    Result dekText = CliServer.run(env, "key", "dek", "k1");
-    assertThat(dekText.out()).contains("plaintext  : ").contains("ciphertext : ");
+    // the same context as text, with the explicit flag
+    JsonNode dekText2 = json(CliServer.run(env, "key", "dek", "k1", "--context", "ctx").out());
+    assertThat(
+            server.kes.decrypt(
+                "k1",
+                Base64.getDecoder().decode(dekText2.get("ciphertext").asText()),
+                "ctx".getBytes()))
+        .hasSize(32);
+    assertThat(CliServer.run(env, "key", "dek", "k1", "not base64!").code()).isEqualTo(2);
+    assertThat(CliServer.run(env, "key", "dek", "k1", ctx, "--context", "ctx").code()).isEqualTo(2);
+    // on a terminal, kes's lines
+    Result dekText = CliServer.runOnTerminal(env, "key", "dek", "k1");
+    assertThat(dekText.out())
+        .matches("\nplaintext:  [A-Za-z0-9+/=]{44}\nciphertext: [A-Za-z0-9+/=]+\n");
 
-    String ct = CliServer.run(env, "key", "encrypt", "k1", "hello world", "--context", "c").out();
-    Result pt = CliServer.run(env, "key", "decrypt", "k1", ct.trim(), "--context", "c");
+    // kes key encrypt NAME MESSAGE → {"ciphertext":..}; kes key decrypt NAME CT [CONTEXT]
+    JsonNode enc = json(CliServer.run(env, "key", "encrypt", "k1", "hello world").out());
+    String ct = enc.get("ciphertext").asText();
+    Result pt = CliServer.run(env, "key", "decrypt", "k1", ct);
     assertThat(pt.code()).isZero();
-    assertThat(pt.out().trim()).isEqualTo("hello world");
-    Result wrongContext = CliServer.run(env, "key", "decrypt", "k1", ct.trim());
+    String helloB64 = Base64.getEncoder().encodeToString("hello world".getBytes());
+    assertThat(pt.out()).isEqualTo("{\"plaintext\":\"" + helloB64 + "\"}");
+    assertThat(CliServer.runOnTerminal(env, "key", "decrypt", "k1", ct).out())
+        .isEqualTo("\nplaintext: " + helloB64 + "\n"); // base64 on a terminal, never raw bytes
+    assertThat(CliServer.runOnTerminal(env, "key", "encrypt", "k1", "x").out())
+        .startsWith("\nciphertext: ");
+    String ctWithContext =
+        json(CliServer.run(env, "key", "encrypt", "k1", "hello world", "--context", "c").out())
+            .get("ciphertext")
+            .asText();
+    String c64 = Base64.getEncoder().encodeToString("c".getBytes());
+    assertThat(CliServer.run(env, "key", "decrypt", "k1", ctWithContext, c64).out())
+        .contains(helloB64);
+    assertThat(CliServer.run(env, "key", "decrypt", "k1", ctWithContext, "--context", "c").out())
+        .contains(helloB64);
+    Result wrongContext = CliServer.run(env, "key", "decrypt", "k1", ctWithContext);
     assertThat(wrongContext.code()).isEqualTo(1);
     assertThat(wrongContext.err()).contains("decryption failed");
 

@@ -106,7 +106,7 @@ class DoctorTest {
         .contains("[FAIL] Credentials")
         .contains("CA:TRUE")
         .contains("openssl req -x509")
-        .contains("[FAIL] Identity")
+        .contains("[FAIL] Status")
         .contains("client certificate is required");
   }
 
@@ -115,8 +115,10 @@ class DoctorTest {
     Result r = doctor(server.certEnv("nobody"));
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out())
-        .contains("[FAIL] Identity")
-        .contains("does not know identity " + CliServer.id(server.nobody))
+        .contains("[skip] Identity")
+        .contains("'identity does not exist'")
+        .contains(CliServer.id(server.nobody))
+        .contains("[FAIL] Status")
         .contains("policy.<name>.identities");
   }
 
@@ -129,6 +131,40 @@ class DoctorTest {
         .contains("policy 'limited'")
         .contains("[FAIL] Status")
         .contains("deny rule '/v1/status'");
+  }
+
+  /**
+   * Go KES 2024+ answers 404 "identity does not exist" to self-describe for every non-admin: the
+   * real API behind a JDK HTTPS front (real TLS, the server's certificate) that answers so.
+   */
+  @Test
+  void nonAdminOnGoKesWhichCannotDescribeItPasses() throws Exception {
+    try (GoSelfDescribeFront go = new GoSelfDescribeFront(server)) {
+      Map<String, String> env = server.certEnv("app");
+      env.put("MINIO_KES_SERVER", go.url());
+      Result r = doctor(env);
+      assertThat(r.code()).as(r.out()).isZero();
+      assertThat(r.out())
+          .contains("[skip] Identity")
+          .contains("its policy cannot be read")
+          .contains("Go KES 2024+")
+          .contains("[skip] APIs")
+          .contains("[ ok ] Status")
+          .contains("All checks passed.")
+          .doesNotContain("[FAIL]");
+    }
+  }
+
+  /** {@code kes4j log} against a server that, like Go KES, answers only with the first event. */
+  @Test
+  void logWaitsForAQuietServer() throws Exception {
+    try (GoSelfDescribeFront go = new GoSelfDescribeFront(server)) {
+      Map<String, String> env = server.certEnv("app");
+      env.put("MINIO_KES_SERVER", go.url());
+      Result r = CliServer.run(env, "log", "--error", "-n", "1", "--timeout", "300ms");
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).isEqualTo("quiet server spoke\n");
+    }
   }
 
   @Test
@@ -150,7 +186,7 @@ class DoctorTest {
       // one issued by the server's CA passes the TLS layer (then has no policy)
       verifying.issuedByCa("issued");
       Result issued = doctor(verifying.certEnv("issued"));
-      assertThat(issued.out()).contains("[ ok ] Client certificate").contains("[FAIL] Identity");
+      assertThat(issued.out()).contains("[ ok ] Client certificate").contains("[FAIL] Status");
     }
   }
 }

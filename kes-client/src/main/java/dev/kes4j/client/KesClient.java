@@ -57,7 +57,7 @@ import javax.net.ssl.SSLContext;
  * <pre>{@code
  * try (KesClient kes = KesClient.builder()
  *     .endpoints("https://kes-1:7373", "https://kes-2:7373")
- *     .apiKey("kes:v1:...")                 // or .clientCertificate(keyPem, certPem)
+ *     .apiKey("kes:v1:...")   // or .certificateFile(Path.of("client.crt")).privateKeyFile(Path.of("client.key"))
  *     .caCertificates(Path.of("ca.pem"))    // default: the JDK's system roots
  *     .build()) {
  *   DataKey dek = kes.generateKey("my-key", context);
@@ -118,16 +118,21 @@ public final class KesClient implements KeyService, AutoCloseable {
   }
 
   /**
-   * A client configured from the process environment (spec §10): endpoints from {@code
-   * MINIO_KES_SERVER} > {@code KES_SERVER} > {@code MINIO_KMS_KES_ENDPOINT} (default {@code
-   * 127.0.0.1:7373}, comma-separated, {@code https://} added), and either an API key ({@code
-   * MINIO_KES_API_KEY} > {@code KES_API_KEY} > {@code MINIO_KMS_KES_API_KEY}) or a key and
-   * certificate file ({@code MINIO_KES_KEY_FILE} > {@code KES_CLIENT_KEY} > {@code
+   * A client configured from the process environment exactly as the {@code kes4j} client commands
+   * read it (one resolver for both): endpoints from {@code MINIO_KES_SERVER} > {@code KES_SERVER} >
+   * {@code MINIO_KMS_KES_ENDPOINT} (default {@code 127.0.0.1:7373}, comma-separated, {@code
+   * https://} added); either an API key ({@code MINIO_KES_API_KEY} > {@code KES_API_KEY}) or a key
+   * and certificate file ({@code MINIO_KES_KEY_FILE} > {@code KES_CLIENT_KEY} > {@code
    * MINIO_KES_CLIENT_KEY}; {@code MINIO_KES_CERT_FILE} > {@code KES_CLIENT_CERT} > {@code
-   * MINIO_KES_CLIENT_CERT}). The server certificate is checked against the system roots.
+   * MINIO_KES_CLIENT_CERT}), or — when none of these is set — MinIO's {@code
+   * MINIO_KMS_KES_API_KEY}, or {@code MINIO_KMS_KES_KEY_FILE} and {@code MINIO_KMS_KES_CERT_FILE};
+   * the server's CA certificates from {@code MINIO_KMS_KES_CAPATH} (a PEM file or a directory),
+   * else the system roots. A server certificate that is not trusted fails the calls with a {@link
+   * KesException} 503 that says to set {@code MINIO_KMS_KES_CAPATH}.
    *
    * @throws KesConfigException if no credential is set, an API key and key/certificate files are
-   *     both set, only one of key and certificate file is set, or a file or key cannot be read
+   *     both set, only one of key and certificate file is set, the files look swapped, or a file or
+   *     key cannot be read (each naming the variable or file)
    */
   public static KesClient fromEnvironment() {
     return fromEnvironment(System.getenv());
@@ -139,17 +144,10 @@ public final class KesClient implements KeyService, AutoCloseable {
    * @throws KesConfigException as {@link #fromEnvironment()}
    */
   public static KesClient fromEnvironment(Map<String, String> env) {
-    Builder b = builder().environment(env);
     if (!Env.resolve(env).hasCredentials()) {
-      throw new KesConfigException(
-          "no client credentials: set "
-              + Env.API_KEY.get(1)
-              + ", or "
-              + Env.KEY_FILE.get(1)
-              + " and "
-              + Env.CERT_FILE.get(1));
+      throw Env.noCredentials("");
     }
-    return b.build();
+    return builder().environment(env).build();
   }
 
   /** The endpoints, in configured order. */
@@ -344,7 +342,9 @@ public final class KesClient implements KeyService, AutoCloseable {
    *
    * <p>Uses {@code /v1/key/bulk/decrypt/} (KES 2023, kes4j). A server without that route (404 page
    * not found, or 405) is remembered, and the items are decrypted one by one instead, with the same
-   * all-or-nothing result.
+   * all-or-nothing result. When the bulk route answers 403 (a policy that allows {@code
+   * /v1/key/decrypt/NAME} but not the bulk route), the items are decrypted one by one as well and
+   * each is authorized on its own; with no items, the 403 is thrown.
    */
   @Override
   public List<byte[]> decryptAll(String name, List<DecryptRequest> requests) {
@@ -374,10 +374,14 @@ public final class KesClient implements KeyService, AutoCloseable {
         }
         return out;
       }
-      if (!routeMissing(r)) {
+      if (routeMissing(r)) {
+        r.endpoint().markNoBulkDecrypt();
+      } else if (r.status() != 403 || requests.isEmpty()) {
         throw r.error();
       }
-      r.endpoint().markNoBulkDecrypt();
+      // 403: the policy may allow /v1/key/decrypt/NAME without the bulk route (Go KES's clients
+      // fall back too); each single decryption is then authorized on its own. Not remembered:
+      // another key's bulk route may be allowed.
     }
     if (requests.size() > MAX_BULK) {
       throw new KesException(400, "too many ciphertexts");
@@ -547,10 +551,16 @@ public final class KesClient implements KeyService, AutoCloseable {
 
   /**
    * Subscribes to the server's audit log ({@code /v1/log/audit}, or KES 0.16's {@code
-   * /v1/log/audit/trace}). Returns once the server accepted the subscription; events that happen
-   * before its subscription is active on the server are not delivered. Close the stream to end it.
+   * /v1/log/audit/trace}). Returns once the server accepted the subscription, or after the call
+   * {@link Builder#timeout timeout} if the connection stands but the server has not answered yet
+   * (Go KES sends a stream's headers only with its first event); the stream then waits for them as
+   * long as it is read, with no time limit, and an error answer that arrives later is thrown by
+   * {@link LogStream#hasNext()} / {@link LogStream#poll}. Connecting is bounded as for any call.
+   * Events that happen before the subscription is active on the server are not delivered. Close the
+   * stream to end it.
    *
-   * @throws KesException as any call (403 if the identity may not read the log)
+   * @throws KesException as any call (403 if the identity may not read the log and the server said
+   *     so in time)
    */
   public LogStream auditLog() {
     return log(ApiPath.LOG_AUDIT.path());
@@ -558,24 +568,28 @@ public final class KesClient implements KeyService, AutoCloseable {
 
   /**
    * Subscribes to the server's error log ({@code /v1/log/error}, or KES 0.16's {@code
-   * /v1/log/error/trace}); each line is {@code {"message":".."}}. Close the stream to end it.
+   * /v1/log/error/trace}); each line is {@code {"message":".."}}. Waits like {@link #auditLog()}.
+   * Close the stream to end it.
    *
-   * @throws KesException as any call
+   * @throws KesException as {@link #auditLog()}
    */
   public LogStream errorLog() {
     return log(ApiPath.LOG_ERROR.path());
   }
 
-  private LogStream log(String path) {
-    Response r = stream(path);
-    if (r.status() == 404 && routeMissing(r)) {
-      r = stream(path + "/trace");
+  /** A log stream at {@code path}, with KES 0.16's {@code /trace} fallback. */
+  LogStream log(String path) {
+    Transport.Pending p = stream(path);
+    Response r = p.response().getNow(null);
+    if (r != null && r.status() == 404 && routeMissing(r)) {
+      p = stream(path + "/trace");
+      r = p.response().getNow(null);
     }
-    if (!r.ok()) {
+    if (r != null && !r.ok()) {
       throw r.error();
     }
     LogStream[] holder = new LogStream[1];
-    LogStream s = new LogStream(r.lines(), r.endpoint() + path, () -> streams.remove(holder[0]));
+    LogStream s = new LogStream(p.response(), p.endpoint() + path, () -> streams.remove(holder[0]));
     holder[0] = s;
     streams.add(s);
     if (closed) {
@@ -591,7 +605,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     return transport.send(request);
   }
 
-  private Response stream(String path) {
+  private Transport.Pending stream(String path) {
     checkOpen();
     return transport.stream(Request.of("GET", path, null, true));
   }
@@ -689,6 +703,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     private String apiKey;
     private List<X509Certificate> cas = List.of();
     private Path caFile;
+    private String trustSource = "the system roots";
     private boolean insecure;
     private Duration timeout = Duration.ofSeconds(20);
     private int retries = 2;
@@ -748,23 +763,35 @@ public final class KesClient implements KeyService, AutoCloseable {
     }
 
     /**
-     * Authenticates with a PEM private key file (PKCS#8 or OpenSSL form, not encrypted) and a PEM
-     * certificate file (leaf first, optionally followed by intermediates). Read by {@link
-     * #build()}.
+     * Authenticates with the client certificate in a PEM file (leaf first, optionally followed by
+     * intermediates); goes with {@link #privateKeyFile}. Read by {@link #build()}, which reports
+     * the two files as swapped if they are given the wrong way round.
      */
-    public Builder clientCertificate(Path keyFile, Path certFile) {
-      return clientCertificate(keyFile, certFile, null);
+    public Builder certificateFile(Path certificatePem) {
+      this.certFile = Objects.requireNonNull(certificatePem, "certificatePem");
+      this.key = null;
+      this.chain = null;
+      this.apiKey = null;
+      return this;
     }
 
     /**
-     * Authenticates with a PEM private key file, encrypted with {@code password} (encrypted PKCS#8
-     * or OpenSSL {@code DEK-Info}), and a PEM certificate file. The password is copied.
+     * Authenticates with the private key in a PEM file (PKCS#8 or OpenSSL form, not encrypted);
+     * goes with {@link #certificateFile}. Read by {@link #build()}.
+     */
+    public Builder privateKeyFile(Path privateKeyPem) {
+      return privateKeyFile(privateKeyPem, null);
+    }
+
+    /**
+     * Authenticates with the private key in a PEM file encrypted with {@code password} (encrypted
+     * PKCS#8 or OpenSSL {@code DEK-Info}); goes with {@link #certificateFile}. The password is
+     * copied.
      *
      * @param password the key's password; null if the key is not encrypted
      */
-    public Builder clientCertificate(Path keyFile, Path certFile, char[] password) {
-      this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
-      this.certFile = Objects.requireNonNull(certFile, "certFile");
+    public Builder privateKeyFile(Path privateKeyPem, char[] password) {
+      this.keyFile = Objects.requireNonNull(privateKeyPem, "privateKeyPem");
       this.password = password == null ? null : password.clone();
       this.key = null;
       this.chain = null;
@@ -799,10 +826,14 @@ public final class KesClient implements KeyService, AutoCloseable {
       return this;
     }
 
-    /** Trusts the CA certificates of a PEM file instead of the system roots. Read by build. */
-    public Builder caCertificates(Path pemFile) {
-      this.caFile = Objects.requireNonNull(pemFile, "pemFile");
+    /**
+     * Trusts the CA certificates of a PEM file (or of every PEM file in a directory) instead of the
+     * system roots. Read by build.
+     */
+    public Builder caCertificates(Path pem) {
+      this.caFile = Objects.requireNonNull(pem, "pem");
       this.cas = List.of();
+      this.trustSource = pem.toString();
       return this;
     }
 
@@ -810,6 +841,7 @@ public final class KesClient implements KeyService, AutoCloseable {
     public Builder caCertificates(List<X509Certificate> cas) {
       this.cas = List.copyOf(cas);
       this.caFile = null;
+      this.trustSource = cas.isEmpty() ? "the system roots" : "the given CA certificates";
       return this;
     }
 
@@ -849,7 +881,7 @@ public final class KesClient implements KeyService, AutoCloseable {
 
     /**
      * Applies the KES client variables of {@code env} (see {@link KesClient#fromEnvironment()}):
-     * the endpoints, and the API key or key/certificate files if set.
+     * the endpoints, the API key or key/certificate files if set, and the CA path if set.
      *
      * @throws KesConfigException if an API key and key/certificate files are both set, or only one
      *     of key and certificate file is set
@@ -860,7 +892,11 @@ public final class KesClient implements KeyService, AutoCloseable {
       if (e.apiKey() != null) {
         apiKey(e.apiKey());
       } else if (e.keyFile() != null) {
-        clientCertificate(Path.of(e.keyFile()), Path.of(e.certFile()));
+        certificateFile(Path.of(e.certFile())).privateKeyFile(Path.of(e.keyFile()));
+      }
+      if (e.caPath() != null) {
+        caCertificates(Path.of(e.caPath()));
+        trustSource = "$" + Env.CA_PATH;
       }
       return this;
     }
@@ -868,9 +904,9 @@ public final class KesClient implements KeyService, AutoCloseable {
     /**
      * Reads the key, certificate and CA files, sets up TLS and creates the client.
      *
-     * @throws KesConfigException if a file cannot be read or parsed, an encrypted key has no or a
-     *     wrong password, the API key is invalid, or the private key does not belong to the leaf
-     *     certificate (Go's {@code tls.X509KeyPair} check and messages)
+     * @throws KesConfigException if a file cannot be read or parsed, only one of certificate and
+     *     private key file is set, the two files look swapped, an encrypted key has no or a wrong
+     *     password, the API key is invalid, or the certificate does not belong to the private key
      */
     public KesClient build() {
       PrivateKey k = key;
@@ -884,14 +920,20 @@ public final class KesClient implements KeyService, AutoCloseable {
         }
         k = parsed.privateKey();
         c = List.of(parsed.selfSignedCertificate());
-      } else if (keyFile != null) {
+      } else if (keyFile != null || certFile != null) {
+        if (keyFile == null || certFile == null) {
+          throw new KesConfigException(
+              keyFile == null
+                  ? "a certificate file was set but no private key file (privateKeyFile)"
+                  : "a private key file was set but no certificate file (certificateFile)");
+        }
         Pem.KeyAndChain pair = Pem.readKeyPair(certFile, keyFile, password);
         k = pair.key();
         c = pair.chain();
       } else if (k != null) {
         Pem.requireMatch(k, c.get(0), "client certificate");
       }
-      List<X509Certificate> trusted = caFile != null ? Pem.readCertificates(caFile) : cas;
+      List<X509Certificate> trusted = caFile != null ? Pem.readTrusted(caFile) : cas;
       SSLContext ssl = Tls.context(k, c, trusted, insecure);
       ExecutorService executor =
           Executors.newCachedThreadPool(
@@ -914,7 +956,8 @@ public final class KesClient implements KeyService, AutoCloseable {
         eps.add(new Endpoint(e));
       }
       Identity id = c == null ? null : Identity.of(c.get(0));
-      return new KesClient(http, executor, new Transport(http, eps, timeout, retries), id);
+      return new KesClient(
+          http, executor, new Transport(http, eps, timeout, retries, trustSource), id);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kes4j.client;
 
 import dev.kes4j.api.KesException;
 import dev.kes4j.client.internal.LineSubscriber;
+import dev.kes4j.client.internal.Transport.Response;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -9,7 +10,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -28,21 +33,65 @@ import java.util.stream.StreamSupport;
  * }</pre>
  *
  * <p>{@link #hasNext()} blocks until a line arrives or the stream ends; it returns false once the
- * server ended the stream or {@link #close()} was called. {@link #close()} may be called from any
- * thread, also while another thread is blocked in {@link #hasNext()}: it cancels the response,
- * closes its connection and wakes that thread. Iteration itself is for one thread at a time.
+ * server ended the stream or {@link #close()} was called. It waits without a time limit, also for
+ * the server's first answer: Go KES sends a log stream's headers only with its first event. {@link
+ * #close()} may be called from any thread, also while another thread is blocked in {@link
+ * #hasNext()}: it cancels the response, closes its connection and wakes that thread. Iteration
+ * itself is for one thread at a time.
  */
 public final class LogStream implements Iterator<String>, AutoCloseable {
-  private final LineSubscriber lines;
+  private final CompletableFuture<Response> response;
   private final String source;
   private final Runnable onClose;
+  private volatile boolean closed;
+  private LineSubscriber lines;
   private String next;
   private boolean done;
 
-  LogStream(LineSubscriber lines, String source, Runnable onClose) {
-    this.lines = lines;
+  LogStream(CompletableFuture<Response> response, String source, Runnable onClose) {
+    this.response = response;
     this.source = source;
     this.onClose = onClose;
+  }
+
+  /**
+   * The line source once the server answered 200; null if it has not answered within {@code nanos}
+   * (negative: wait without limit) or the stream is over ({@link #done} set).
+   *
+   * @throws KesException the server's error answer, or why the exchange failed
+   */
+  private LineSubscriber lines(long nanos) throws InterruptedException {
+    if (lines != null) {
+      return lines;
+    }
+    Response r;
+    try {
+      r = nanos < 0 ? response.get() : response.get(nanos, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (CancellationException e) {
+      done = true;
+      return null; // closed while waiting for the headers
+    } catch (ExecutionException e) {
+      done = true;
+      if (closed) {
+        return null;
+      }
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof KesException) {
+        throw (KesException) cause;
+      }
+      throw new KesException(503, "log stream from " + source + " failed: " + cause, cause);
+    }
+    if (!r.ok()) {
+      done = true;
+      throw r.error();
+    }
+    lines = r.lines();
+    if (closed) {
+      lines.close();
+    }
+    return lines;
   }
 
   /**
@@ -59,7 +108,8 @@ public final class LogStream implements Iterator<String>, AutoCloseable {
       return false;
     }
     try {
-      return accept(lines.take());
+      LineSubscriber l = lines(-1);
+      return l != null && accept(l.take());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new KesException(503, "interrupted while reading the log stream from " + source, e);
@@ -91,9 +141,13 @@ public final class LogStream implements Iterator<String>, AutoCloseable {
     Objects.requireNonNull(timeout, "timeout");
     if (next == null && !done) {
       try {
-        Object o = lines.poll(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-        if (o != LineSubscriber.TIMED_OUT) {
-          accept(o);
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        LineSubscriber l = lines(Math.max(0, timeout.toNanos()));
+        if (l != null) {
+          Object o = l.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (o != LineSubscriber.TIMED_OUT) {
+            accept(o);
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -112,7 +166,7 @@ public final class LogStream implements Iterator<String>, AutoCloseable {
     }
     if (o instanceof LineSubscriber.Failure) {
       done = true;
-      if (lines.closed()) {
+      if (closed || lines.closed()) {
         return false;
       }
       Throwable cause = ((LineSubscriber.Failure) o).cause();
@@ -124,7 +178,7 @@ public final class LogStream implements Iterator<String>, AutoCloseable {
 
   /** Whether the stream may still deliver lines (not closed, not ended by the server). */
   public boolean isOpen() {
-    return next != null || (!done && !lines.closed());
+    return next != null || (!done && !closed && (lines == null || !lines.closed()));
   }
 
   /**
@@ -148,12 +202,18 @@ public final class LogStream implements Iterator<String>, AutoCloseable {
   /** Ends the stream and closes its connection. Idempotent; never blocks for long. */
   @Override
   public void close() {
-    lines.close();
+    closed = true;
+    if (!response.cancel(true) && !response.isCompletedExceptionally()) {
+      Response r = response.join(); // completed: close its body
+      if (r.lines() != null) {
+        r.lines().close();
+      }
+    }
     onClose.run();
   }
 
   @Override
   public String toString() {
-    return "LogStream[" + source + (lines.closed() ? ", closed" : "") + "]";
+    return "LogStream[" + source + (isOpen() ? "" : ", closed") + "]";
   }
 }

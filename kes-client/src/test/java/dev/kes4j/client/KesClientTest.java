@@ -71,7 +71,7 @@ class KesClientTest {
   KesClient app(TestServer s) {
     Path key = TestPki.write(dir.resolve("app.key"), TestPki.pkcs8(TestServer.APP.privateKey()));
     Path cert = TestPki.write(dir.resolve("app.cert"), TestPki.pem(TestServer.APP.certificate()));
-    return s.clientBuilder().clientCertificate(key, cert).build();
+    return s.clientBuilder().certificateFile(cert).privateKeyFile(key).build();
   }
 
   static int closedPort() throws IOException {
@@ -228,6 +228,45 @@ class KesClientTest {
   }
 
   @Nested
+  class BulkDecryptAuthorization {
+    @Test
+    void aPolicyWithoutTheBulkRouteFallsBackToSingleDecryptions() {
+      // the "app" policy allows /v1/key/decrypt/app-* but not /v1/key/bulk/decrypt/
+      try (KesClient app = app(current)) {
+        String name = KeyServiceContract.unique("app-bulk");
+        currentAdmin.createKey(name);
+        DataKey d1 = app.generateKey(name, new byte[] {7});
+        DataKey d2 = app.generateKey(name, null);
+        for (int round = 0; round < 2; round++) {
+          List<byte[]> out =
+              app.decryptAll(
+                  name,
+                  List.of(
+                      DecryptRequest.of(d1.ciphertext(), new byte[] {7}),
+                      DecryptRequest.of(d2.ciphertext(), null)));
+          assertThat(out.get(0)).isEqualTo(d1.plaintext());
+          assertThat(out.get(1)).isEqualTo(d2.plaintext());
+        }
+        // still all-or-nothing, and each item authorized on its own
+        assertThatThrownBy(
+                () -> app.decryptAll(name, List.of(DecryptRequest.of(d1.ciphertext(), null))))
+            .isExactlyInstanceOf(DecryptionException.class);
+        String other = KeyServiceContract.unique("other-bulk");
+        currentAdmin.createKey(other);
+        byte[] ct = currentAdmin.generateKey(other, null).ciphertext();
+        assertThatThrownBy(() -> app.decryptAll(other, List.of(DecryptRequest.of(ct, null))))
+            .isExactlyInstanceOf(NotAuthorizedException.class);
+        assertThatThrownBy(() -> app.decryptAll(name, List.of()))
+            .isExactlyInstanceOf(NotAuthorizedException.class);
+        // the admin's bulk route was not given up for the endpoint
+        assertThat(currentAdmin.decryptAll(name, List.of(DecryptRequest.of(d2.ciphertext(), null))))
+            .singleElement()
+            .isEqualTo(d2.plaintext());
+      }
+    }
+  }
+
+  @Nested
   class Failover {
     @Test
     void movesOnWhenAnEndpointIsDown() throws IOException {
@@ -268,7 +307,12 @@ class KesClientTest {
       KesClient.Builder b =
           KesClient.builder().endpoints(current.endpoint()).apiKey(TestServer.ADMIN.encode());
       try (KesClient strict = b.retries(0).build()) {
-        assertThatThrownBy(strict::version).isInstanceOf(KesException.class);
+        assertThatThrownBy(strict::version)
+            .isInstanceOf(KesException.class)
+            .hasMessageContaining("not issued by a CA this client trusts (the system roots)")
+            .hasMessageContaining("set MINIO_KMS_KES_CAPATH")
+            .hasMessageNotContaining("PKIX")
+            .hasNoCause();
       }
       try (KesClient insecure = b.insecure(true).build()) {
         assertThat(insecure.version()).isNotEmpty();
@@ -293,7 +337,8 @@ class KesClientTest {
           TestPki.write(
               dir.resolve("enc.key"), TestPki.encryptedPkcs8(TestServer.APP.privateKey(), pw));
       Path cert = TestPki.write(dir.resolve("enc.cert"), TestPki.pem(TestServer.APP.certificate()));
-      try (KesClient app = current.clientBuilder().clientCertificate(key, cert, pw).build()) {
+      try (KesClient app =
+          current.clientBuilder().certificateFile(cert).privateKeyFile(key, pw).build()) {
         assertThat(app.identity()).contains(Identity.of(TestServer.APP.certificate()));
         IdentityInfo self = app.describeSelf();
         assertThat(self.admin()).isFalse();
@@ -308,7 +353,11 @@ class KesClientTest {
       }
       assertThatThrownBy(
               () ->
-                  current.clientBuilder().clientCertificate(key, cert, "bad".toCharArray()).build())
+                  current
+                      .clientBuilder()
+                      .certificateFile(cert)
+                      .privateKeyFile(key, "bad".toCharArray())
+                      .build())
           .isInstanceOf(KesConfigException.class)
           .hasMessageContaining("x509: decryption password incorrect");
     }
@@ -345,6 +394,68 @@ class KesClientTest {
       assertThatThrownBy(() -> KesClient.fromEnvironment(Map.of()))
           .isInstanceOf(KesConfigException.class)
           .hasMessageContaining("no client credentials");
+    }
+
+    @Test
+    void fromEnvironmentReadsMinioVariablesAsTheCliDoes() {
+      Path key = TestPki.write(dir.resolve("m.key"), TestPki.pkcs8(TestServer.APP.privateKey()));
+      Path cert = TestPki.write(dir.resolve("m.cert"), TestPki.pem(TestServer.APP.certificate()));
+      Path ca = TestPki.write(dir.resolve("m-ca.cert"), TestPki.pem(TestServer.CA.certificate()));
+      Map<String, String> env = new HashMap<>();
+      env.put("MINIO_KMS_KES_ENDPOINT", current.endpoint());
+      env.put("MINIO_KMS_KES_KEY_FILE", key.toString());
+      env.put("MINIO_KMS_KES_CERT_FILE", cert.toString());
+      env.put("MINIO_KMS_KES_CAPATH", ca.toString());
+      try (KesClient c = KesClient.fromEnvironment(env)) {
+        assertThat(c.describeSelf().policy()).isEqualTo("app");
+      }
+      env.put("MINIO_KMS_KES_CAPATH", dir.toString()); // a directory of PEM files
+      try (KesClient c = KesClient.fromEnvironment(env)) {
+        assertThat(c.identity()).contains(Identity.of(TestServer.APP.certificate()));
+        assertThat(c.status().keyStoreReachable()).isTrue();
+      }
+      // KES's own credential variables win over MinIO's as a group, without a conflict
+      env.put("KES_API_KEY", TestServer.ADMIN.encode());
+      try (KesClient c = KesClient.fromEnvironment(env)) {
+        assertThat(c.describeSelf().admin()).isTrue();
+      }
+      // no CA variable: the error says which one to set, not a PKIX trace
+      env.remove("MINIO_KMS_KES_CAPATH");
+      try (KesClient c = KesClient.fromEnvironment(env)) {
+        assertThatThrownBy(c::status)
+            .isInstanceOf(KesException.class)
+            .hasMessageContaining("MINIO_KMS_KES_CAPATH")
+            .hasMessageNotContaining("PKIX")
+            .hasMessageNotContaining("sun.security");
+      }
+    }
+
+    @Test
+    void swappedOrMismatchedFilesAreNamed() {
+      Path key = TestPki.write(dir.resolve("s.key"), TestPki.pkcs8(TestServer.APP.privateKey()));
+      Path cert = TestPki.write(dir.resolve("s.cert"), TestPki.pem(TestServer.APP.certificate()));
+      assertThatThrownBy(
+              () -> current.clientBuilder().certificateFile(key).privateKeyFile(cert).build())
+          .isInstanceOf(KesConfigException.class)
+          .hasMessageContaining("look swapped")
+          .hasMessageContaining(key + " holds a private key");
+      Map<String, String> env =
+          Map.of(
+              "KES_SERVER", current.endpoint(),
+              "KES_CLIENT_KEY", cert.toString(),
+              "KES_CLIENT_CERT", key.toString());
+      assertThatThrownBy(() -> KesClient.fromEnvironment(env))
+          .isInstanceOf(KesConfigException.class)
+          .hasMessageContaining("look swapped");
+      TestPki.Issued other = TestPki.client("other", null, TestPki.ec());
+      Path otherCert = TestPki.write(dir.resolve("o.cert"), TestPki.pem(other.certificate()));
+      assertThatThrownBy(
+              () -> current.clientBuilder().certificateFile(otherCert).privateKeyFile(key).build())
+          .isInstanceOf(KesConfigException.class)
+          .hasMessageContaining("does not belong to the private key in " + key);
+      assertThatThrownBy(() -> current.clientBuilder().certificateFile(cert).build())
+          .isInstanceOf(KesConfigException.class)
+          .hasMessageContaining("no private key file");
     }
 
     @Test

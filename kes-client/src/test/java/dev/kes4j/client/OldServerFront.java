@@ -132,7 +132,7 @@ final class OldServerFront implements AutoCloseable {
   }
 
   /** KES's default {@code tls.auth: off}: any client certificate is accepted, then identified. */
-  private static final class AnyClient extends X509ExtendedTrustManager {
+  static final class AnyClient extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
 

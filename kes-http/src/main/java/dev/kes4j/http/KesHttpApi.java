@@ -549,7 +549,7 @@ public final class KesHttpApi implements AutoCloseable {
     private boolean lenientNames;
     private AuditSink audit = AuditSink.NONE;
     private Clock clock = Clock.systemUTC();
-    private String commit = "";
+    private String commit = dev.kes4j.http.internal.BuildInfo.commit();
 
     private Builder(Kes kes) {
       this.kes = Objects.requireNonNull(kes, "kes");
@@ -591,7 +591,10 @@ public final class KesHttpApi implements AutoCloseable {
       return this;
     }
 
-    /** The commit {@code /version} reports (default empty). */
+    /**
+     * The commit {@code /version} reports (default: the git commit kes-http was built from, or
+     * {@code unknown} when the build did not record one).
+     */
     public Builder commit(String commit) {
       this.commit = Objects.requireNonNull(commit, "commit");
       return this;

@@ -304,6 +304,31 @@ class KesHttpApiTest {
     assertThat(admin("GET", "/v1/key/create/x", null).headers()).containsEntry("Accept", "PUT");
   }
 
+  /**
+   * List patterns (spec §1.4, §12.2): '*' lists all, one trailing '*' is a prefix — Go HEAD keeps
+   * the '*' as part of a literal prefix and finds nothing for 'app*'; kes4j does not mirror that
+   * bug (for a 0.16 config, Go 0.16's glob gives the same names for every valid pattern).
+   */
+  @Test
+  void listPatternWithTrailingStarIsAPrefix() {
+    kes.createKey("app-1");
+    kes.createKey("app-2");
+    kes.createKey("other");
+    assertThat(text(admin("GET", "/v1/key/list/app*", null)))
+        .isEqualTo("{\"names\":[\"app-1\",\"app-2\"]}\n");
+    assertThat(text(admin("GET", "/v1/key/list/app", null)))
+        .isEqualTo("{\"names\":[\"app-1\",\"app-2\"]}\n");
+    assertThat(text(admin("GET", "/v1/key/list/*", null)))
+        .isEqualTo("{\"names\":[\"app-1\",\"app-2\",\"k\",\"other\"]}\n");
+  }
+
+  @Test
+  void versionReportsTheBuildCommit() {
+    String body = text(admin("GET", "/version", null));
+    assertThat(body).containsPattern("\"commit\":\"([0-9a-f]{40}|unknown)\"");
+    assertThat(dev.kes4j.http.internal.BuildInfo.commit()).matches("[0-9a-f]{40}|unknown");
+  }
+
   @Test
   void barePathRedirectsAndUnknownPathIsPlain404() {
     ApiResponse r = admin("GET", "/v1/key/list?x=1", null);

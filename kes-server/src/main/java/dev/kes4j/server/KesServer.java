@@ -380,7 +380,7 @@ public final class KesServer implements AutoCloseable {
       certificate(pair.key(), pair.chain());
       List<X509Certificate> cas = new ArrayList<>();
       if (!tls.caPath().isEmpty()) {
-        cas.addAll(TlsContexts.readCas(baseDir.resolve(tls.caPath())));
+        cas.addAll(Pem.readTrusted(baseDir.resolve(tls.caPath())));
       }
       clientAuth(tls.verifyClientCertificates() ? ClientAuth.VERIFY : ClientAuth.ANY, cas);
       return this;

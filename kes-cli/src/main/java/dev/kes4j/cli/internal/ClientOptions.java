@@ -10,6 +10,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -20,17 +21,7 @@ import picocli.CommandLine.Option;
  */
 public final class ClientOptions {
   /** MinIO's variable for the KES server's CA file; also read here. */
-  public static final String CA_VARIABLE = "MINIO_KMS_KES_CAPATH";
-
-  /** MinIO's variables for the client key and certificate; read after KES's own. */
-  static final String MINIO_KEY_FILE = "MINIO_KMS_KES_KEY_FILE";
-
-  static final String MINIO_CERT_FILE = "MINIO_KMS_KES_CERT_FILE";
-
-  private static boolean present(java.util.Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v != null && !v.isBlank();
-  }
+  public static final String CA_VARIABLE = Env.CA_PATH;
 
   @Option(
       names = {"-s", "--server"},
@@ -92,24 +83,33 @@ public final class ClientOptions {
       Duration timeout) {}
 
   /**
-   * Resolves flags and variables.
+   * Resolves flags and variables; the variables through the client's one resolver ({@link
+   * Env#resolve}, as {@code KesClient.fromEnvironment}), a flag winning over its variable.
    *
    * @throws IllegalArgumentException (exit 2) if there are no or conflicting credentials
-   * @throws KesConfigException if a file cannot be read
+   * @throws KesConfigException if a file cannot be read, or the key and certificate files look
+   *     swapped or do not belong together
    */
   public Settings resolve(Map<String, String> env) {
-    List<String> endpoints = new ArrayList<>();
-    for (String s : servers) {
-      endpoints.addAll(Env.endpoints(s));
-    }
-    if (endpoints.isEmpty()) {
-      endpoints.addAll(endpointsFromEnv(env));
-    }
     if ((keyFile == null) != (certFile == null)) {
       throw new IllegalArgumentException("--key and --cert go together");
     }
     if (apiKey != null && keyFile != null) {
       throw new IllegalArgumentException("use either --api-key or --key/--cert");
+    }
+    boolean flagCredentials = apiKey != null || keyFile != null;
+    Env e;
+    try {
+      e = Env.resolve(flagCredentials ? withoutCredentials(env) : env);
+    } catch (KesConfigException x) {
+      throw new IllegalArgumentException(x.getMessage());
+    }
+    List<String> endpoints = new ArrayList<>();
+    for (String s : servers) {
+      endpoints.addAll(Env.endpoints(s));
+    }
+    if (endpoints.isEmpty()) {
+      endpoints.addAll(e.endpoints());
     }
     PrivateKey k;
     List<X509Certificate> chain;
@@ -120,65 +120,48 @@ public final class ClientOptions {
       chain = List.of(parsed.selfSignedCertificate());
       source = "API key (--api-key)";
     } else if (keyFile != null) {
-      k = Pem.readPrivateKey(keyFile, null);
-      chain = Pem.readCertificates(certFile);
+      Pem.KeyAndChain pair = Pem.readKeyPair(certFile, keyFile, null);
+      k = pair.key();
+      chain = pair.chain();
       source = "certificate " + certFile + " (--cert)";
+    } else if (e.apiKey() != null) {
+      ApiKey parsed = parseApiKey(e.apiKey());
+      k = parsed.privateKey();
+      chain = List.of(parsed.selfSignedCertificate());
+      source = "API key ($" + e.apiKeyVariable() + ")";
+    } else if (e.keyFile() != null) {
+      Pem.KeyAndChain pair = Pem.readKeyPair(Path.of(e.certFile()), Path.of(e.keyFile()), null);
+      k = pair.key();
+      chain = pair.chain();
+      source = "certificate " + e.certFile() + " ($" + e.certFileVariable() + ")";
     } else {
-      Env e;
-      try {
-        e = Env.resolve(env);
-      } catch (KesConfigException x) {
-        throw new IllegalArgumentException(x.getMessage());
-      }
-      if (e.apiKey() != null) {
-        ApiKey parsed = parseApiKey(e.apiKey());
-        k = parsed.privateKey();
-        chain = List.of(parsed.selfSignedCertificate());
-        source = "API key ($" + e.apiKeyVariable() + ")";
-      } else if (e.keyFile() != null) {
-        k = Pem.readPrivateKey(Path.of(e.keyFile()), null);
-        chain = Pem.readCertificates(Path.of(e.certFile()));
-        source = "certificate " + e.certFile() + " ($" + e.certFileVariable() + ")";
-      } else if (present(env, MINIO_KEY_FILE) && present(env, MINIO_CERT_FILE)) {
-        // MinIO's own variables, as 'kes4j server --dev' prints them
-        k = Pem.readPrivateKey(Path.of(env.get(MINIO_KEY_FILE).trim()), null);
-        chain = Pem.readCertificates(Path.of(env.get(MINIO_CERT_FILE).trim()));
-        source = "certificate " + env.get(MINIO_CERT_FILE).trim() + " ($" + MINIO_CERT_FILE + ")";
-      } else {
-        throw new IllegalArgumentException(
-            "no client credentials: use --api-key, or --key and --cert, or set "
-                + Env.API_KEY.get(1)
-                + ", or "
-                + Env.KEY_FILE.get(1)
-                + " and "
-                + Env.CERT_FILE.get(1));
-      }
+      throw new IllegalArgumentException(
+          Env.noCredentials("--api-key, or --key and --cert").getMessage());
     }
     List<X509Certificate> cas = List.of();
     String caSource = "system roots";
-    Path ca = caFile;
-    if (ca == null && env.get(CA_VARIABLE) != null && !env.get(CA_VARIABLE).isBlank()) {
-      ca = Path.of(env.get(CA_VARIABLE).trim());
-      caSource = ca + " ($" + CA_VARIABLE + ")";
-    } else if (ca != null) {
-      caSource = ca + " (--ca)";
-    }
-    if (ca != null) {
-      cas = Pem.readCertificates(ca);
+    if (caFile != null) {
+      cas = Pem.readTrusted(caFile);
+      caSource = caFile + " (--ca)";
+    } else if (e.caPath() != null) {
+      cas = Pem.readTrusted(Path.of(e.caPath()));
+      caSource = e.caPath() + " ($" + CA_VARIABLE + ")";
     }
     Duration t = dev.kes4j.cli.Kes4j.parseDuration(timeout);
     return new Settings(List.copyOf(endpoints), k, chain, source, cas, caSource, insecure, t);
   }
 
-  /** The endpoints of the server variables, or the default. */
-  static List<String> endpointsFromEnv(Map<String, String> env) {
-    for (String name : Env.SERVER) {
-      String v = env.get(name);
-      if (v != null && !v.isBlank()) {
-        return Env.endpoints(v);
+  /** The server and CA variables only: credential flags replace every credential variable. */
+  private static Map<String, String> withoutCredentials(Map<String, String> env) {
+    Map<String, String> out = new HashMap<>();
+    List<String> kept = new ArrayList<>(Env.SERVER);
+    kept.add(Env.CA_PATH);
+    for (String name : kept) {
+      if (env.get(name) != null) {
+        out.put(name, env.get(name));
       }
     }
-    return List.of("https://" + Env.DEFAULT_SERVER);
+    return out;
   }
 
   private static ApiKey parseApiKey(String text) {

@@ -1,6 +1,7 @@
 package dev.kes4j.client.internal;
 
 import dev.kes4j.api.KesConfigException;
+import dev.kes4j.policy.internal.pki.Pem;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -9,7 +10,6 @@ import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.Locale;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -31,31 +31,61 @@ public final class Tls {
    */
   public static SSLContext context(
       PrivateKey key, List<X509Certificate> chain, List<X509Certificate> cas, boolean insecure) {
+    return context(
+        key == null ? null : keyManager(key, chain), insecure ? new TrustAll() : trustManager(cas));
+  }
+
+  /**
+   * A TLS context with these managers ({@code keys} null: no client certificate).
+   *
+   * @throws KesConfigException if the JDK refuses the setup
+   */
+  public static SSLContext context(X509ExtendedKeyManager keys, X509ExtendedTrustManager trust) {
     try {
-      TrustManager[] trust;
-      if (insecure) {
-        trust = new TrustManager[] {new TrustAll()};
-      } else {
-        TrustManagerFactory tmf =
-            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        if (cas.isEmpty()) {
-          tmf.init((KeyStore) null);
-        } else {
-          KeyStore store = KeyStore.getInstance("PKCS12");
-          store.load(null, null);
-          for (int i = 0; i < cas.size(); i++) {
-            store.setCertificateEntry("ca-" + i, cas.get(i));
-          }
-          tmf.init(store);
-        }
-        trust = tmf.getTrustManagers();
-      }
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(
-          key == null ? null : new javax.net.ssl.KeyManager[] {new SingleKey(key, chain)},
-          trust,
+          keys == null ? null : new javax.net.ssl.KeyManager[] {keys},
+          new TrustManager[] {trust},
           null);
       return ctx;
+    } catch (GeneralSecurityException e) {
+      throw new KesConfigException("cannot set up TLS: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The client's key manager: always offers the one certificate {@code chain} (leaf first) for
+   * {@code key}, whatever CAs the server names, when the key type is one the server accepts.
+   */
+  public static X509ExtendedKeyManager keyManager(PrivateKey key, List<X509Certificate> chain) {
+    return new SingleKey(key, chain);
+  }
+
+  /**
+   * The client's trust manager: {@code cas}, or the JDK's system roots when {@code cas} is empty.
+   *
+   * @throws KesConfigException if the JDK refuses the setup
+   */
+  public static X509ExtendedTrustManager trustManager(List<X509Certificate> cas) {
+    try {
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      if (cas.isEmpty()) {
+        tmf.init((KeyStore) null);
+      } else {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        for (int i = 0; i < cas.size(); i++) {
+          store.setCertificateEntry("ca-" + i, cas.get(i));
+        }
+        tmf.init(store);
+      }
+      for (TrustManager tm : tmf.getTrustManagers()) {
+        if (tm instanceof X509ExtendedTrustManager) {
+          return (X509ExtendedTrustManager) tm;
+        }
+      }
+      throw new KesConfigException("cannot set up TLS: the JDK has no X.509 trust manager");
     } catch (GeneralSecurityException | IOException e) {
       throw new KesConfigException("cannot set up TLS: " + e.getMessage(), e);
     }
@@ -76,30 +106,16 @@ public final class Tls {
     }
 
     private String choose(String[] keyTypes) {
-      String family = family(key.getAlgorithm());
+      String family = Pem.family(key.getAlgorithm());
       if (keyTypes == null) {
         return ALIAS;
       }
       for (String t : keyTypes) {
-        if (family(t).equals(family)) {
+        if (Pem.family(t).equals(family)) {
           return ALIAS;
         }
       }
       return null;
-    }
-
-    private static String family(String algorithm) {
-      String a = algorithm.toUpperCase(Locale.ROOT);
-      if (a.startsWith("EC")) {
-        return "EC";
-      }
-      if (a.startsWith("RSA")) {
-        return "RSA";
-      }
-      if (a.equals("EDDSA") || a.equals("ED25519") || a.equals("ED448")) {
-        return "EDDSA";
-      }
-      return a;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,6 +147,7 @@ public final class Transport {
   private final List<Endpoint> endpoints;
   private final Duration timeout;
   private final int retries;
+  private final String trustSource;
   private final AtomicInteger preferred = new AtomicInteger();
 
   /**
@@ -155,8 +157,16 @@ public final class Transport {
    * @param endpoints at least one endpoint
    * @param timeout the bound of each attempt
    * @param retries extra attempts for idempotent calls beyond one per endpoint
+   * @param trustSource what the server certificate is checked against, for the error when it is not
+   *     trusted (such as {@code the system roots} or a file name)
    */
-  public Transport(HttpClient http, List<Endpoint> endpoints, Duration timeout, int retries) {
+  public Transport(
+      HttpClient http,
+      List<Endpoint> endpoints,
+      Duration timeout,
+      int retries,
+      String trustSource) {
+    this.trustSource = Objects.requireNonNull(trustSource, "trustSource");
     this.http = Objects.requireNonNull(http, "http");
     this.endpoints = List.copyOf(endpoints);
     if (this.endpoints.isEmpty()) {
@@ -183,20 +193,97 @@ public final class Transport {
    *     server did not answer in time
    */
   public Response send(Request request) {
-    return loop(request, false);
+    return loop(request);
   }
 
   /**
-   * Sends {@code request} and, on 200, returns without reading the body: {@link Response#lines()}
-   * delivers it line by line. Error responses are read whole.
+   * A streamed response that may still be on its way: Go KES sends a log stream's headers only with
+   * its first event, so a quiet server answers nothing for as long as nothing happens.
    *
-   * @throws KesException like {@link #send}
+   * @param endpoint the endpoint the request went to
+   * @param response completes with the response once its headers arrived (on 200 without reading
+   *     the body: {@link Response#lines()} delivers it), or with the failure; cancelling it aborts
+   *     the exchange
    */
-  public Response stream(Request request) {
-    return loop(request, true);
+  public record Pending(Endpoint endpoint, CompletableFuture<Response> response) {
+    /** Validates. */
+    public Pending {
+      Objects.requireNonNull(endpoint, "endpoint");
+      Objects.requireNonNull(response, "response");
+    }
   }
 
-  private Response loop(Request request, boolean stream) {
+  /**
+   * Sends {@code request} for a stream. Connecting (TCP and TLS) is bounded by the client's connect
+   * timeout and fails over like {@link #send}; the headers are not: if they have not arrived within
+   * the call timeout (and at least twice the connect timeout, by when a connection that cannot be
+   * set up has failed), the still pending exchange is returned rather than failed. A response that
+   * arrived in time is returned completed (error responses read whole).
+   *
+   * @throws KesException 503 if no endpoint could be reached
+   */
+  public Pending stream(Request request) {
+    Duration connect = http.connectTimeout().orElse(timeout);
+    long wait = Math.max(timeout.toNanos(), connect.multipliedBy(2).toNanos());
+    int n = endpoints.size();
+    int start = Math.floorMod(preferred.get(), n);
+    AttemptFailed lastFailure = null;
+    for (int attempt = 0; attempt < n; attempt++) {
+      int index = (start + attempt) % n;
+      Endpoint endpoint = endpoints.get(index);
+      CompletableFuture<HttpResponse<Object>> future =
+          http.sendAsync(build(endpoint, request, false), handler(true));
+      try {
+        future.get(wait, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        return new Pending(endpoint, pending(endpoint, future)); // connected, but quiet
+      } catch (InterruptedException e) {
+        future.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new KesException(503, "interrupted while waiting for KES server " + endpoint, e);
+      } catch (CancellationException | ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        Kind kind = e instanceof CancellationException ? Kind.FAILED : classify(cause);
+        lastFailure = new AttemptFailed(kind, endpoint, cause);
+        if (kind != Kind.NOT_SENT) {
+          throw toKes(lastFailure);
+        }
+        moveOn(index, n);
+        continue;
+      }
+      Response r = response(endpoint, future.join());
+      return new Pending(endpoint, CompletableFuture.completedFuture(r));
+    }
+    throw toKes(lastFailure);
+  }
+
+  private CompletableFuture<Response> pending(
+      Endpoint endpoint, CompletableFuture<HttpResponse<Object>> future) {
+    CompletableFuture<Response> out =
+        new CompletableFuture<>() {
+          @Override
+          public boolean cancel(boolean mayInterrupt) {
+            future.cancel(true); // aborts the exchange and closes its connection
+            return super.cancel(mayInterrupt);
+          }
+        };
+    future.whenComplete(
+        (r, e) -> {
+          if (e == null) {
+            Response response = response(endpoint, r);
+            if (!out.complete(response) && response.lines() != null) {
+              response.lines().close(); // cancelled meanwhile: drop the connection
+            }
+          } else {
+            Throwable cause =
+                e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            out.completeExceptionally(toKes(new AttemptFailed(classify(cause), endpoint, cause)));
+          }
+        });
+    return out;
+  }
+
+  private Response loop(Request request) {
     int n = endpoints.size();
     int budget = request.idempotent() ? n + Math.max(0, retries) : n;
     int start = Math.floorMod(preferred.get(), n);
@@ -209,7 +296,7 @@ public final class Transport {
       int index = (start + attempt) % n;
       Endpoint endpoint = endpoints.get(index);
       try {
-        Response r = exchange(endpoint, request, stream);
+        Response r = exchange(endpoint, request);
         if (request.idempotent() && retryable(r.status()) && attempt + 1 < budget) {
           lastResponse = r;
           lastFailure = null;
@@ -254,6 +341,20 @@ public final class Transport {
     Throwable cause = f.getCause();
     switch (f.kind) {
       case NOT_SENT:
+        if (untrusted(cause)) {
+          // never the JDK's PKIX trace: what to do instead
+          return new KesException(
+              503,
+              "cannot connect to KES server "
+                  + f.endpoint
+                  + ": its certificate is not issued by a CA this client trusts ("
+                  + trustSource
+                  + "): set "
+                  + Env.CA_PATH
+                  + " to the CA certificate file that issued it (kes4j: --ca FILE;"
+                  + " KesClient.Builder.caCertificates), or for tests only skip verification"
+                  + " (kes4j -k)");
+        }
         return new KesException(
             503, "cannot connect to KES server " + f.endpoint + ": " + describe(cause), cause);
       case TIMED_OUT:
@@ -265,6 +366,17 @@ public final class Transport {
     }
   }
 
+  private static boolean untrusted(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof java.security.cert.CertPathBuilderException
+          || c instanceof java.security.cert.CertPathValidatorException
+          || (c.getMessage() != null && c.getMessage().startsWith("PKIX path"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String describe(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c && c.getMessage() == null) {
@@ -273,26 +385,45 @@ public final class Transport {
     return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
   }
 
-  private Response exchange(Endpoint endpoint, Request request, boolean stream)
-      throws AttemptFailed {
+  private HttpRequest build(Endpoint endpoint, Request request, boolean bounded) {
     String uri =
         endpoint.base() + request.path() + (request.query().isEmpty() ? "" : "?" + request.query());
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(timeout);
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri));
+    if (bounded) {
+      b.timeout(timeout);
+    }
     if (request.body() != null) {
       b.header("Content-Type", "application/json");
       b.method(request.method(), HttpRequest.BodyPublishers.ofByteArray(request.body()));
     } else {
       b.method(request.method(), HttpRequest.BodyPublishers.noBody());
     }
-    HttpResponse.BodyHandler<Object> handler =
-        info -> {
-          if (stream && info.statusCode() == 200) {
-            return HttpResponse.BodySubscribers.mapping(new LineSubscriber(), x -> x);
-          }
-          return HttpResponse.BodySubscribers.mapping(
-              HttpResponse.BodySubscribers.ofByteArray(), x -> x);
-        };
-    CompletableFuture<HttpResponse<Object>> future = http.sendAsync(b.build(), handler);
+    return b.build();
+  }
+
+  private static HttpResponse.BodyHandler<Object> handler(boolean stream) {
+    return info -> {
+      if (stream && info.statusCode() == 200) {
+        return HttpResponse.BodySubscribers.mapping(new LineSubscriber(), x -> x);
+      }
+      return HttpResponse.BodySubscribers.mapping(
+          HttpResponse.BodySubscribers.ofByteArray(), x -> x);
+    };
+  }
+
+  private static Response response(Endpoint endpoint, HttpResponse<Object> response) {
+    String contentType = response.headers().firstValue("Content-Type").orElse("");
+    Object body = response.body();
+    if (body instanceof LineSubscriber) {
+      return new Response(
+          endpoint, response.statusCode(), contentType, new byte[0], (LineSubscriber) body);
+    }
+    return new Response(endpoint, response.statusCode(), contentType, (byte[]) body, null);
+  }
+
+  private Response exchange(Endpoint endpoint, Request request) throws AttemptFailed {
+    CompletableFuture<HttpResponse<Object>> future =
+        http.sendAsync(build(endpoint, request, true), handler(false));
     HttpResponse<Object> response;
     try {
       response = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -309,13 +440,7 @@ public final class Transport {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new AttemptFailed(classify(cause), endpoint, cause);
     }
-    String contentType = response.headers().firstValue("Content-Type").orElse("");
-    Object body = response.body();
-    if (body instanceof LineSubscriber) {
-      return new Response(
-          endpoint, response.statusCode(), contentType, new byte[0], (LineSubscriber) body);
-    }
-    return new Response(endpoint, response.statusCode(), contentType, (byte[]) body, null);
+    return response(endpoint, response);
   }
 
   private static Kind classify(Throwable t) {

@@ -58,6 +58,20 @@ class EnvTest {
             null,
             "key3",
             "cert3"),
+        // MinIO's variables: only when none of KES's credential variables is set
+        Arguments.of(
+            Map.of("MINIO_KMS_KES_KEY_FILE", "mk", "MINIO_KMS_KES_CERT_FILE", "mc"),
+            null,
+            "mk",
+            "mc"),
+        Arguments.of(
+            Map.of(
+                "KES_API_KEY", "k2",
+                "MINIO_KMS_KES_KEY_FILE", "mk",
+                "MINIO_KMS_KES_CERT_FILE", "mc"),
+            "k2",
+            null,
+            null),
         Arguments.of(Map.of(), null, null, null));
   }
 
@@ -79,7 +93,13 @@ class EnvTest {
         Arguments.of(
             Map.of("MINIO_KES_API_KEY", "k", "MINIO_KES_CERT_FILE", "c"), "mutually exclusive"),
         Arguments.of(Map.of("KES_CLIENT_KEY", "key"), "no certificate file"),
-        Arguments.of(Map.of("KES_CLIENT_CERT", "cert"), "no private key file"));
+        Arguments.of(Map.of("KES_CLIENT_CERT", "cert"), "no private key file"),
+        Arguments.of(
+            Map.of("MINIO_KMS_KES_API_KEY", "k", "MINIO_KMS_KES_CERT_FILE", "c"),
+            "mutually exclusive"),
+        Arguments.of(
+            Map.of("MINIO_KMS_KES_KEY_FILE", "key"),
+            "no certificate file (MINIO_KMS_KES_CERT_FILE)"));
   }
 
   @ParameterizedTest
@@ -89,6 +109,13 @@ class EnvTest {
         .isInstanceOf(KesConfigException.class)
         .hasMessageContaining(message)
         .hasMessageNotContaining("=k");
+  }
+
+  @Test
+  void caPathComesFromMinioVariable() {
+    assertThat(Env.resolve(Map.of()).caPath()).isNull();
+    assertThat(Env.resolve(Map.of("MINIO_KMS_KES_CAPATH", " /ca.pem ")).caPath())
+        .isEqualTo("/ca.pem");
   }
 
   @Test

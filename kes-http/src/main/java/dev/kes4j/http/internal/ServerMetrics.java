@@ -237,7 +237,11 @@ public final class ServerMetrics {
     all.add(
         new Gauge(
             "kes_system_mem_heap_objects",
-            "The number of objects currently allocated on the heap.",
+            // Go's runtime.MemStats.HeapObjects counts live heap objects; the JVM keeps no such
+            // count (only a full-GC class histogram has one, far too costly per scrape), so the
+            // family is kept (kms-go requires it) with 0 = not measured; README "Compatibility"
+            "The number of objects currently allocated on the heap. Not measured on the JVM"
+                + " (no live object count without a full GC): always 0.",
             () -> 0));
     all.add(
         new Gauge(

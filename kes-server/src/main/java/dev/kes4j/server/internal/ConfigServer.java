@@ -165,7 +165,7 @@ public final class ConfigServer implements AutoCloseable {
       }
     }
     if (!tls.caPath().isEmpty()) {
-      TlsContexts.readCas(baseDir.resolve(tls.caPath()));
+      Pem.readTrusted(baseDir.resolve(tls.caPath()));
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.kes4j.server.internal;
 
 import dev.kes4j.api.KesConfigException;
-import dev.kes4j.policy.internal.pki.Pem;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
@@ -11,15 +10,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -121,34 +116,5 @@ public final class TlsContexts {
     } catch (GeneralSecurityException | IOException e) {
       throw new KesConfigException("tls: cannot build the client CA trust store: " + e, e);
     }
-  }
-
-  /**
-   * The CA certificates of {@code tls.ca}: a PEM file, or every PEM file of a directory.
-   *
-   * @throws KesConfigException if unreadable or empty
-   */
-  public static List<X509Certificate> readCas(Path path) {
-    if (!Files.isDirectory(path)) {
-      return Pem.readCertificates(path);
-    }
-    List<X509Certificate> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(path)) {
-      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
-        if (Files.isRegularFile(f)) {
-          try {
-            out.addAll(Pem.readCertificates(f));
-          } catch (KesConfigException e) {
-            // not a certificate file: skipped, as Go's x509 pool loading does
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new KesConfigException("cannot read tls.ca directory '" + path + "': " + e, e);
-    }
-    if (out.isEmpty()) {
-      throw new KesConfigException("no CA certificate found in '" + path + "'");
-    }
-    return out;
   }
 }

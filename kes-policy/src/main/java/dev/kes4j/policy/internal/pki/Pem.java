@@ -110,6 +110,38 @@ public final class Pem {
   }
 
   /**
+   * Trusted (CA) certificates from a PEM file, or from every PEM file of a directory, as KES's
+   * {@code tls.ca} and MinIO's {@code MINIO_KMS_KES_CAPATH} allow; in a directory, files that hold
+   * no certificate are skipped (as Go's pool loading does).
+   *
+   * @throws KesConfigException if the path cannot be read or holds no certificate
+   */
+  public static List<X509Certificate> readTrusted(Path path) {
+    if (!Files.isDirectory(path)) {
+      return readCertificates(path);
+    }
+    List<X509Certificate> out = new ArrayList<>();
+    try (java.util.stream.Stream<Path> files = Files.list(path)) {
+      for (Path f : (Iterable<Path>) files.sorted()::iterator) {
+        if (Files.isRegularFile(f)) {
+          try {
+            out.addAll(readCertificates(f));
+          } catch (KesConfigException e) {
+            // not a certificate file: skipped
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new KesConfigException(
+          "cannot read CA directory '" + path + "': " + e.getClass().getSimpleName(), e);
+    }
+    if (out.isEmpty()) {
+      throw new KesConfigException("no CA certificate found in '" + path + "'");
+    }
+    return out;
+  }
+
+  /**
    * Like {@link #readCertificates} for PEM text; {@code source} names it in errors (for example
    * {@code "certificate file 'x.pem'"} or {@code "stdin"}).
    *
@@ -176,8 +208,21 @@ public final class Pem {
    *     key does not belong to the leaf certificate
    */
   public static KeyAndChain readKeyPair(Path certFile, Path keyFile, char[] password) {
-    List<X509Certificate> chain = readCertificates(certFile);
-    PrivateKey key = readPrivateKey(keyFile, password);
+    String certText = read(certFile, "certificate");
+    String keyText = read(keyFile, "private key");
+    boolean certFileHoldsKey = PRIVATE_KEY_BLOCK.matcher(certText).find();
+    boolean keyFileHoldsCert = keyText.contains("-----BEGIN CERTIFICATE-----");
+    if (certFileHoldsKey && keyFileHoldsCert && !PRIVATE_KEY_BLOCK.matcher(keyText).find()) {
+      throw new KesConfigException(
+          "certificate file '"
+              + certFile
+              + "' and private key file '"
+              + keyFile
+              + "' look swapped: the first holds a private key, the second a certificate");
+    }
+    List<X509Certificate> chain =
+        parseCertificates(certText, "certificate file '" + certFile + "'");
+    PrivateKey key = parsePrivateKey(keyText, password, "private key file '" + keyFile + "'");
     requireMatch(key, chain.get(0), "certificate file '" + certFile + "'");
     return new KeyAndChain(key, chain);
   }
@@ -209,7 +254,11 @@ public final class Pem {
     }
   }
 
-  private static String family(String algorithm) {
+  /**
+   * The key family of a JCA key algorithm or JSSE key type name: {@code RSA} (RSASSA-PSS too),
+   * {@code EC} (ECDSA too), {@code EdDSA} (Ed25519, Ed448), otherwise the name itself.
+   */
+  public static String family(String algorithm) {
     switch (algorithm.toUpperCase(Locale.ROOT)) {
       case "RSA":
       case "RSASSA-PSS":
@@ -650,6 +699,9 @@ public final class Pem {
           "cannot read " + what + " file '" + file + "': " + e.getClass().getSimpleName(), e);
     }
   }
+
+  private static final Pattern PRIVATE_KEY_BLOCK =
+      Pattern.compile("-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----");
 
   private static KesConfigException error(String source, String message) {
     return new KesConfigException(source + ": " + message);
