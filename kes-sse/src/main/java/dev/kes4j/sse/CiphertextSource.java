@@ -15,9 +15,9 @@ import java.util.Objects;
  * {@code Range: bytes=offset-} request to a backend).
  *
  * <p>The stream returned must deliver the object's bytes from {@code offset} onwards (it may end
- * early only where the object ends); the caller closes it. Implementations must be safe for the
- * use their caller makes of them; the ones returned by {@link #of(Path)} and {@link #of(byte[])}
- * are thread-safe.
+ * early only where the object ends); the caller closes it. Implementations must be safe for the use
+ * their caller makes of them; the ones returned by {@link #of(Path)} and {@link #of(byte[])} are
+ * thread-safe.
  */
 @FunctionalInterface
 public interface CiphertextSource {

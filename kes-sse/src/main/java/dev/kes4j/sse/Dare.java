@@ -22,8 +22,11 @@ import java.util.Objects;
  * each package is {@code header (16) ‖ ciphertext ‖ tag (16)}, with the header {@code 0x20 ‖ cipher
  * suite ‖ uint16_le(length − 1) ‖ 12-byte random value}; bit 7 of the random value's first byte
  * marks the final package, and the AEAD nonce is the random value with its last four bytes XOR the
- * package's sequence number (little endian). The header's first four bytes are the associated
- * data. An empty plaintext is an empty stream, as in sio.
+ * package's sequence number (little endian). The header's first four bytes are the associated data.
+ * An empty plaintext encrypts to an empty stream (no package), as in sio; and as in sio, decrypting
+ * an empty stream fails ({@code TRUNCATED}): a stream cut to nothing looks the same. Store the
+ * plaintext size with the object and skip decryption for empty objects ({@link ObjectEncryptor}
+ * does).
  *
  * <p><b>Keys.</b> sio derives nothing: the key is used as given, for AES-256-GCM or
  * ChaCha20-Poly1305. A key must encrypt <em>one</em> stream only (DARE's security assumes it: two
@@ -34,12 +37,10 @@ import java.util.Objects;
  * <p><b>What decryption detects</b>, each as an {@link ObjectAuthenticationException} before any
  * byte of the affected package is returned: any modified byte, packages reordered, duplicated or
  * taken from another stream, the wrong key, the stream cut anywhere (even at a package boundary:
- * the last package read is not final), and data after the final package. A stream cut down to
- * nothing reads as the empty plaintext — DARE cannot tell; {@link ObjectEncryptor} can, from its
- * authenticated metadata.
+ * the last package read is not final, or nothing is left), and data after the final package.
  *
- * <p>Stateless and thread-safe; the streams it returns are not thread-safe. Streams block as
- * their underlying streams do.
+ * <p>Stateless and thread-safe; the streams it returns are not thread-safe. Streams block as their
+ * underlying streams do.
  */
 public final class Dare {
   /** Plaintext bytes in every package but the last: 64 KiB. */
@@ -79,25 +80,25 @@ public final class Dare {
   public static OutputStream encrypt(OutputStream ciphertext, byte[] key, CipherSuite suite) {
     byte[] random = new byte[DareFormat.NONCE];
     RANDOM.nextBytes(random);
-    return encrypt(ciphertext, key, suite, random);
+    return encrypt(ciphertext, key, suite, random, 0);
   }
 
-  /** With a given random value: for known-answer tests only. */
+  /** With a given random value and first sequence number: for known-answer tests only. */
   static OutputStream encrypt(
-      OutputStream ciphertext, byte[] key, CipherSuite suite, byte[] random) {
+      OutputStream ciphertext, byte[] key, CipherSuite suite, byte[] random, long firstSequence) {
     Objects.requireNonNull(ciphertext, "ciphertext");
     Objects.requireNonNull(suite, "suite");
     DareFormat.checkKey(key);
-    return new DareWriter(ciphertext, key, suite, random, true);
+    return new DareWriter(ciphertext, key, suite, random, firstSequence, true);
   }
 
   /**
-   * Returns a stream that decrypts a whole DARE 2.0 stream, in either cipher suite. Each package
-   * is read whole, authenticated, and only then returned; after the final package, {@code
-   * ciphertext} must end. A failure is an {@link ObjectAuthenticationException} from {@code read},
-   * after which the stream only rethrows it; the packages returned before it were authentic, but
-   * the stream as a whole is not, and the caller must discard what it read. Closing the stream
-   * closes {@code ciphertext}.
+   * Returns a stream that decrypts a whole DARE 2.0 stream, in either cipher suite. Each package is
+   * read whole, authenticated, and only then returned; after the final package, {@code ciphertext}
+   * must end. A failure is an {@link ObjectAuthenticationException} from {@code read}, after which
+   * the stream only rethrows it; the packages returned before it were authentic, but the stream as
+   * a whole is not, and the caller must discard what it read. Closing the stream closes {@code
+   * ciphertext}.
    *
    * @param ciphertext the stream, from its first byte
    * @param key the 32-byte key (copied)
@@ -113,9 +114,9 @@ public final class Dare {
    * Decrypts the plaintext bytes {@code [offset, offset + length)} of a stream, reading only the
    * packages that hold them: the stream is opened once, with {@link CiphertextSource#openAt} at the
    * start of the package that holds {@code offset} ({@code (offset / 64 KiB) × (64 KiB + 32)}), and
-   * read up to the package that holds the range's last byte. The first package's sequence number
-   * is checked as in a whole read, so packages cannot be moved. The returned stream delivers
-   * exactly {@code length} bytes, or fails with {@link ObjectAuthenticationException}: as in {@link
+   * read up to the package that holds the range's last byte. The first package's sequence number is
+   * checked as in a whole read, so packages cannot be moved. The returned stream delivers exactly
+   * {@code length} bytes, or fails with {@link ObjectAuthenticationException}: as in {@link
    * #decrypt}, and with {@link ObjectAuthenticationException.Reason#TRUNCATED} if the stream ends
    * (in data or with its final package) before the range does, so keep ranges within {@link
    * #plaintextSize(long) the plaintext}. Closing it closes the opened stream. Packages after the
@@ -126,8 +127,8 @@ public final class Dare {
    * @param offset the first plaintext byte, {@code >= 0}
    * @param length how many bytes, {@code >= 0}; {@code 0} opens nothing
    * @throws IOException if opening the source fails
-   * @throws IllegalArgumentException if the key is not 32 bytes, or the range is negative or
-   *     beyond the largest DARE stream
+   * @throws IllegalArgumentException if the key is not 32 bytes, or the range is negative or beyond
+   *     the largest DARE stream
    */
   public static InputStream decryptRange(
       CiphertextSource source, byte[] key, long offset, long length) throws IOException {

@@ -45,8 +45,7 @@ final class DareFormat {
     return ((header[2] & 0xff) | (header[3] & 0xff) << 8) + 1;
   }
 
-  static void writeHeader(
-      byte[] buf, CipherSuite suite, int length, byte[] random, boolean last) {
+  static void writeHeader(byte[] buf, CipherSuite suite, int length, byte[] random, boolean last) {
     buf[0] = VERSION;
     buf[1] = (byte) suite.id();
     int l = length - 1;

@@ -22,7 +22,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <ul>
  *   <li>whole stream ({@code limit < 0}): from package 0 to the final package, then nothing may
- *       follow; an empty input is the empty plaintext, as in sio;
+ *       follow; an empty input is a truncation, as in sio;
  *   <li>range ({@code limit >= 0}): from package {@code firstSequence}, skipping {@code skip} bytes
  *       of its plaintext, exactly {@code limit} bytes; reaching the final package or the end of the
  *       input first is a truncation;
@@ -133,8 +133,12 @@ final class DareReader extends InputStream {
   private void next() throws IOException {
     int h = in.readNBytes(buf, 0, HEADER);
     if (h == 0 && limit < 0 && finalSequence < 0 && sequence == 0) {
-      finished = true; // the empty stream: the empty plaintext
-      return;
+      // as sio.Decrypt: a stream has at least one package; an empty plaintext is stored as
+      // nothing, and nothing cannot be told from a stream cut to nothing
+      throw fail(
+          Reason.TRUNCATED,
+          "the data is empty: a DARE stream has at least one package (truncated; an empty"
+              + " plaintext encrypts to no package, store its size and do not decrypt it)");
     }
     if (h < HEADER) {
       throw fail(
@@ -179,8 +183,7 @@ final class DareReader extends InputStream {
     }
     int n = in.readNBytes(buf, HEADER, length + TAG);
     if (n < length + TAG) {
-      throw fail(
-          Reason.TRUNCATED, "the data ends inside package " + sequence + " (truncated)");
+      throw fail(Reason.TRUNCATED, "the data ends inside package " + sequence + " (truncated)");
     }
     int plainLength;
     try {

@@ -31,8 +31,15 @@ final class DareWriter extends OutputStream {
   private long written;
   private boolean closed;
 
-  DareWriter(OutputStream out, byte[] key, CipherSuite suite, byte[] random, boolean closeOut) {
+  DareWriter(
+      OutputStream out,
+      byte[] key,
+      CipherSuite suite,
+      byte[] random,
+      long firstSequence,
+      boolean closeOut) {
     this.out = out;
+    this.sequence = firstSequence;
     this.closeOut = closeOut;
     this.suite = suite;
     this.key = DareFormat.keySpec(suite, key);
