@@ -177,6 +177,14 @@ public final class Dare {
     return full * MAX_PAYLOAD + (rest > 0 ? rest - PACKAGE_OVERHEAD : 0);
   }
 
+  /** A writer with a fresh random value that closes {@code out}; the key is checked by callers. */
+  static DareWriter writer(OutputStream out, byte[] key, CipherSuite suite) {
+    Objects.requireNonNull(out, "out");
+    byte[] random = new byte[DareFormat.NONCE];
+    RANDOM.nextBytes(random);
+    return new DareWriter(out, key, suite, random, 0, true);
+  }
+
   static void checkRange(long offset, long length) {
     if (offset < 0 || length < 0) {
       throw new IllegalArgumentException("negative range: offset " + offset + ", length " + length);
