@@ -41,12 +41,25 @@ public final class ObjectAuthenticationException extends IOException {
 
   private final Reason reason;
 
-  ObjectAuthenticationException(Reason reason, String message) {
+  /**
+   * Creates the error, for hosts that detect a problem of their own (their metadata file, say).
+   *
+   * @param reason what failed
+   * @param message where and what failed, without secrets
+   */
+  public ObjectAuthenticationException(Reason reason, String message) {
     super(message);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
 
-  ObjectAuthenticationException(Reason reason, String message, Throwable cause) {
+  /**
+   * Creates the error with a cause, for logs.
+   *
+   * @param reason what failed
+   * @param message where and what failed, without secrets
+   * @param cause the underlying failure
+   */
+  public ObjectAuthenticationException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = Objects.requireNonNull(reason, "reason");
   }
