@@ -27,10 +27,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * kes-sse's DARE 2.0 streams (AES-256-GCM) against the floor: one plain AES-256-GCM pass over the
- * same bytes with a reused JDK {@link Cipher}, into a preallocated output array. Time per object;
- * MB/s = size / time. The DARE encrypt writes to a discarding stream (its own package buffer is the
- * output array of the floor); the DARE decrypt reads from a byte-array stream into a 64 KiB caller
- * buffer, as a server copying to a socket would.
+ * same bytes with a reused JDK {@link Cipher}, into a preallocated output array — as one message
+ * ({@code floorGcm*}) and as 64 KiB messages ({@code floorGcm64k*}, the floor of any chunked
+ * format). Time per object; MB/s = size / time. The DARE encrypt writes to a discarding stream (its
+ * own package buffer is the output array of the floor); the DARE decrypt reads from a byte-array
+ * stream into a 64 KiB caller buffer, as a server copying to a socket would.
  *
  * <p>Run: {@code java -jar kes-benchmarks/target/benchmarks.jar SseBenchmark -f1 -wi 2 -i 3}.
  */
@@ -55,6 +56,9 @@ public class SseBenchmark {
   private final byte[] iv = new byte[12];
   private final byte[] ivUsed = new byte[12];
   private long counter;
+  private static final int CHUNK = 64 * 1024;
+  private final byte[] chunkOut = new byte[CHUNK + 16];
+  private byte[] chunkCiphertext;
 
   @Setup
   public void setup() throws IOException, GeneralSecurityException {
@@ -72,6 +76,14 @@ public class SseBenchmark {
     gcmOut = new byte[size + 16];
     cipher.init(Cipher.ENCRYPT_MODE, keySpec, new GCMParameterSpec(128, ivUsed));
     gcmCiphertext = cipher.doFinal(plaintext);
+    // every chunk under the same IV: fine for a decryption benchmark, never for real data
+    chunkCiphertext = new byte[size / CHUNK * (CHUNK + 16)];
+    Cipher fresh = Cipher.getInstance("AES/GCM/NoPadding");
+    for (int i = 0; i < size / CHUNK; i++) {
+      fresh.init(Cipher.ENCRYPT_MODE, keySpec, new GCMParameterSpec(128, ivUsed));
+      fresh.doFinal(plaintext, i * CHUNK, CHUNK, chunkCiphertext, i * (CHUNK + 16));
+      fresh = Cipher.getInstance("AES/GCM/NoPadding");
+    }
   }
 
   @Benchmark
@@ -89,6 +101,28 @@ public class SseBenchmark {
       for (int n; (n = in.read(readBuffer)) >= 0; ) {
         total += n;
       }
+    }
+    return total;
+  }
+
+  /** The floor for a chunked format: the same bytes as 64 KiB GCM messages, no framing. */
+  @Benchmark
+  public long floorGcm64kEncrypt() throws GeneralSecurityException {
+    long total = 0;
+    for (int off = 0; off < plaintext.length; off += CHUNK) {
+      ByteBuffer.wrap(iv).putLong(4, ++counter);
+      cipher.init(Cipher.ENCRYPT_MODE, keySpec, new GCMParameterSpec(128, iv));
+      total += cipher.doFinal(plaintext, off, CHUNK, chunkOut, 0);
+    }
+    return total;
+  }
+
+  @Benchmark
+  public long floorGcm64kDecrypt() throws GeneralSecurityException {
+    long total = 0;
+    for (int off = 0; off < chunkCiphertext.length; off += CHUNK + 16) {
+      cipher.init(Cipher.DECRYPT_MODE, keySpec, new GCMParameterSpec(128, ivUsed));
+      total += cipher.doFinal(chunkCiphertext, off, CHUNK + 16, chunkOut, 0);
     }
     return total;
   }
