@@ -438,7 +438,7 @@ class KesClientTest {
               () -> current.clientBuilder().certificateFile(key).privateKeyFile(cert).build())
           .isInstanceOf(KesConfigException.class)
           .hasMessageContaining("look swapped")
-          .hasMessageContaining(key + " holds a private key");
+          .hasMessageContaining("certificate file '" + key + "'");
       Map<String, String> env =
           Map.of(
               "KES_SERVER", current.endpoint(),
@@ -452,7 +452,8 @@ class KesClientTest {
       assertThatThrownBy(
               () -> current.clientBuilder().certificateFile(otherCert).privateKeyFile(key).build())
           .isInstanceOf(KesConfigException.class)
-          .hasMessageContaining("does not belong to the private key in " + key);
+          .hasMessageContaining("certificate file '" + otherCert + "'")
+          .hasMessageContaining("private key does not match public key");
       assertThatThrownBy(() -> current.clientBuilder().certificateFile(cert).build())
           .isInstanceOf(KesConfigException.class)
           .hasMessageContaining("no private key file");

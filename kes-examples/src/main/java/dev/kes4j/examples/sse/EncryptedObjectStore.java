@@ -4,17 +4,19 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.kes4j.api.DataKey;
-import dev.kes4j.api.DecryptionException;
 import dev.kes4j.api.KesException;
 import dev.kes4j.api.KeyNotFoundException;
 import dev.kes4j.api.KeyService;
-import dev.kes4j.examples.sse.ObjectAuthenticationException.Reason;
+import dev.kes4j.sse.CiphertextSource;
+import dev.kes4j.sse.EncryptingOutputStream;
+import dev.kes4j.sse.ObjectAuthenticationException;
+import dev.kes4j.sse.ObjectAuthenticationException.Reason;
+import dev.kes4j.sse.ObjectEncryptor;
+import dev.kes4j.sse.ObjectMetadata;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,16 +25,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A small object store on the local file system that encrypts every object the way MinIO's SSE-KMS
- * flow does, with any {@link KeyService}: the in-process engine ({@code dev.kes4j.core.Kes}) or a
- * remote KES server through a client. The store never sees a master key.
+ * A small object store on the local file system that encrypts every object with {@code kes-sse}
+ * ({@link ObjectEncryptor}): MinIO's SSE-KMS flow and MinIO's DARE 2.0 data format, with any {@link
+ * KeyService} — the in-process engine ({@code dev.kes4j.core.Kes}) or a remote KES server through a
+ * client. The store never sees a master key; all cryptography is kes-sse's, this class only adds
+ * files, names and the MinIO context.
  *
  * <pre>{@code
  * try (Kes kes = Kes.builder().keyStore(new MemKeyStore()).build()) {
@@ -45,39 +48,37 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * <p><b>Write path</b> ({@link #put}): ask KES for a fresh data key with {@code
- * generateKey(keyName, context)}, where the context is the object's {@link #context(String, String)
- * canonical context}; stream the data through {@link ObjectCipher} (AES-256-GCM in 64 KiB chunks,
- * constant memory) into the data file; store the <em>sealed</em> data key and the key name in the
- * metadata file; drop the plaintext data key.
+ * <p><b>Write path</b> ({@link #put}): {@link ObjectEncryptor#encrypt} with the object's {@link
+ * #context(String, String) canonical context} asks KES for a fresh data key and streams the data
+ * into the data file as DARE 2.0 (64 KiB packages, constant memory); the {@link ObjectMetadata}
+ * (key name, sealed data key, size, MAC) goes into the metadata file.
  *
- * <p><b>Read path</b> ({@link #get}): read the metadata, ask KES to {@code decrypt} the sealed data
- * key with the context of the path being read, and stream the data file back through {@link
- * ObjectCipher}, which authenticates each chunk before returning it.
+ * <p><b>Read path</b> ({@link #get}, {@link #getRange}): read the metadata, check the data file's
+ * length, and let {@link ObjectEncryptor#decrypt} / {@link ObjectEncryptor#decryptRange} unseal the
+ * data key with the context of the path being read and authenticate every package.
  *
  * <p><b>Why the context matters.</b> The sealed data key is bound to the object's bucket and name:
  * an object whose files are moved or copied to another path cannot be read there ({@link
- * ObjectAuthenticationException.Reason#WRONG_CONTEXT}), so a storage-level mix-up or a malicious
- * rename cannot serve one tenant's object under another's name.
+ * Reason#WRONG_KEY_OR_CONTEXT}), so a storage-level mix-up or a malicious rename cannot serve one
+ * tenant's object under another's name.
  *
- * <p><b>Key re-wrap</b> ({@link #rewrap}): unseal the data key under the old key name and seal the
- * same data key under a new one with {@code KeyService.encrypt}; only the metadata file changes,
- * the object data is not touched. That is how objects follow a master-key rotation cheaply.
+ * <p><b>Key re-wrap</b> ({@link #rewrap}): {@link ObjectEncryptor#rewrap} seals the same data key
+ * under a new key name; only the metadata file changes. That is how objects follow a master-key
+ * rotation cheaply.
  *
  * <p><b>Layout</b> under the root directory: one directory per object, {@code
- * <root>/<bucket>/<object>/}, holding the data file {@value #DATA_FILE} and the metadata file
- * {@value #METADATA_FILE}. Object names are {@code /}-separated paths whose segments may not be
- * empty or start with {@code .}, so an object's files can never collide with another object's
- * directory. The metadata file is JSON:
+ * <root>/<bucket>/<object>/}, holding the data file {@value #DATA_FILE} (the DARE 2.0 stream) and
+ * the metadata file {@value #METADATA_FILE}. Object names are {@code /}-separated paths whose
+ * segments may not be empty or start with {@code .}, so an object's files can never collide with
+ * another object's directory. The metadata file is JSON:
  *
  * <pre>{@code
- * {"format":"kes4j-sse-v1","kms_key_id":"my-key","kms_sealed_key":"<base64>","size":5242880}
+ * {"format":"kes4j-sse-v2","sse":"<base64 of ObjectMetadata.toByteArray()>"}
  * }</pre>
  *
  * Files are written to temporary names, forced to disk and renamed into place; an overwrite
  * replaces the data file, then the metadata file. A crash between the two leaves an object whose
- * key does not open its data: it reads as {@link ObjectAuthenticationException.Reason#TAMPERED},
- * never as wrong plaintext.
+ * key does not open its data: it reads as {@link Reason#TAMPERED}, never as wrong plaintext.
  *
  * <p><b>Errors.</b> Methods throw {@link NoSuchObjectException} for a missing object, {@link
  * ObjectAuthenticationException} for an object that cannot be trusted, {@link IOException} for file
@@ -95,8 +96,9 @@ public final class EncryptedObjectStore {
   /** The metadata file inside an object's directory. */
   public static final String METADATA_FILE = ".meta.json";
 
-  private static final String FORMAT = "kes4j-sse-v1";
+  private static final String FORMAT = "kes4j-sse-v2";
   private static final int MAX_METADATA = 64 * 1024;
+  private static final int BUFFER = 64 * 1024 + 32;
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -152,7 +154,7 @@ public final class EncryptedObjectStore {
   /**
    * Encrypts {@code data} (read to its end, not closed) under a fresh data key sealed with the KES
    * key {@code keyName}, and stores it as {@code bucket/object}, replacing an existing object.
-   * Memory use is constant: the data is streamed in 64 KiB chunks.
+   * Memory use is constant: the data is streamed in 64 KiB packages.
    *
    * @return the stored object's info
    * @throws IOException if reading {@code data} or writing the files fails (nothing is stored)
@@ -165,27 +167,25 @@ public final class EncryptedObjectStore {
     Objects.requireNonNull(keyName, "keyName");
     Objects.requireNonNull(data, "data");
     Path dir = objectDir(bucket, object);
-    DataKey dataKey = kms.generateKey(keyName, context(bucket, object));
-    Files.createDirectories(dir);
-    Path dataTemp = tempFile(dir);
-    Path metaTemp = tempFile(dir);
+    ObjectEncryptor sse = ObjectEncryptor.create(kms, keyName);
+    byte[] context = context(bucket, object);
+    DeferredFile out = new DeferredFile(dir);
+    Path dataTemp = null;
+    Path metaTemp = null;
     try {
-      long size;
-      byte[] key = dataKey.plaintext();
-      try (OutputStream enc =
-          ObjectCipher.encrypt(
-              new BufferedOutputStream(
-                  Files.newOutputStream(
-                      dataTemp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                  ChunkFormat.SEALED_CHUNK),
-              key)) {
-        size = data.transferTo(enc);
-      } finally {
-        Arrays.fill(key, (byte) 0);
-        dataKey.destroy();
+      EncryptingOutputStream enc;
+      // the data key comes first: an unknown key name fails before anything is written
+      try (out) {
+        enc = sse.encrypt(out, context);
+        try (enc) {
+          data.transferTo(enc);
+        }
+        dataTemp = out.finish();
       }
+      ObjectMetadata meta = enc.metadata();
       force(dataTemp);
-      writeMetadata(metaTemp, keyName, dataKey.ciphertext(), size);
+      metaTemp = tempFile(dir);
+      writeMetadata(metaTemp, meta);
       Files.move(
           dataTemp,
           dir.resolve(DATA_FILE),
@@ -197,22 +197,24 @@ public final class EncryptedObjectStore {
           StandardCopyOption.ATOMIC_MOVE,
           StandardCopyOption.REPLACE_EXISTING);
       forceDirectory(dir);
-      return new ObjectInfo(bucket, object, size, keyName);
+      return new ObjectInfo(bucket, object, meta.plaintextSize(), keyName);
     } finally {
-      Files.deleteIfExists(dataTemp);
-      Files.deleteIfExists(metaTemp);
+      if (out.file != null) {
+        Files.deleteIfExists(out.file); // a failed write; after the move, nothing is there
+      }
+      if (metaTemp != null) {
+        Files.deleteIfExists(metaTemp);
+      }
     }
   }
 
   /**
-   * Opens an object for reading. Before returning, this method reads the metadata, unseals the data
-   * key with the context of {@code bucket/object}, checks that the data file has exactly the length
-   * the metadata's size implies, and checks the data header; so an object moved or copied from
-   * another path, a replaced sealed key, or a truncated or extended data file fail here and nothing
-   * is returned. The stream then authenticates every 64 KiB chunk before returning any of its
-   * bytes, and fails with {@link ObjectAuthenticationException} at the first chunk that was
-   * modified or reordered (earlier chunks were authentic; a caller must still discard a partly read
-   * object, as with any failed download). Close the stream when done.
+   * Opens an object for reading. Before returning, this method reads the metadata, checks that the
+   * data file has exactly the length the metadata implies, unseals the data key with the context of
+   * {@code bucket/object} and verifies the metadata; so an object moved or copied from another
+   * path, a replaced sealed key, or a truncated or extended data file fail here and nothing is
+   * returned. The stream then authenticates every 64 KiB package before returning any of its bytes
+   * (see {@link ObjectEncryptor#decrypt}). Close the stream when done.
    *
    * @return the plaintext, streamed
    * @throws NoSuchObjectException if the object does not exist
@@ -222,40 +224,28 @@ public final class EncryptedObjectStore {
    * @throws KeyNotFoundException if the KES key the object is sealed under no longer exists
    */
   public InputStream get(String bucket, String object) throws IOException {
-    Metadata meta = readMetadata(bucket, object);
-    Path data = objectDir(bucket, object).resolve(DATA_FILE);
-    long expected = ObjectCipher.ciphertextSize(meta.size());
-    long actual;
-    try {
-      actual = Files.size(data);
-    } catch (NoSuchFileException e) {
-      throw new NoSuchObjectException(bucket, object);
-    }
-    if (actual != expected) {
-      throw new ObjectAuthenticationException(
-          actual < expected ? Reason.TRUNCATED : Reason.EXTENDED,
-          bucket
-              + "/"
-              + object
-              + ": the data file has "
-              + actual
-              + " bytes, but an object of "
-              + meta.size()
-              + " bytes is stored in "
-              + expected
-              + (actual < expected ? " (truncated)" : " (extended)"));
-    }
-    byte[] key = unseal(bucket, object, meta);
-    InputStream file =
-        new BufferedInputStream(Files.newInputStream(data), ChunkFormat.SEALED_CHUNK);
-    try {
-      return new DecryptingInputStream(file, key, bucket + "/" + object);
-    } catch (IOException | RuntimeException e) {
-      file.close();
-      throw e;
-    } finally {
-      Arrays.fill(key, (byte) 0);
-    }
+    ObjectMetadata meta = readMetadata(bucket, object);
+    Path data = checkedDataFile(bucket, object, meta);
+    InputStream file = new BufferedInputStream(Files.newInputStream(data), BUFFER);
+    return ObjectEncryptor.create(kms, meta.keyName()).decrypt(meta, file, context(bucket, object));
+  }
+
+  /**
+   * Reads {@code length} plaintext bytes of an object from {@code offset}, opening the data file at
+   * the package that holds {@code offset} and reading only the packages of the range (an S3 ranged
+   * GET).
+   *
+   * @throws IllegalArgumentException if the range is outside the object, or a name is invalid
+   * @throws NoSuchObjectException if the object does not exist
+   * @throws ObjectAuthenticationException if the object cannot be trusted
+   * @throws IOException if the files cannot be read
+   */
+  public InputStream getRange(String bucket, String object, long offset, long length)
+      throws IOException {
+    ObjectMetadata meta = readMetadata(bucket, object);
+    Path data = checkedDataFile(bucket, object, meta);
+    return ObjectEncryptor.create(kms, meta.keyName())
+        .decryptRange(meta, CiphertextSource.of(data), context(bucket, object), offset, length);
   }
 
   /**
@@ -267,15 +257,14 @@ public final class EncryptedObjectStore {
    * @throws IllegalArgumentException if the bucket or object name is invalid
    */
   public ObjectInfo stat(String bucket, String object) throws IOException {
-    Metadata meta = readMetadata(bucket, object);
-    return new ObjectInfo(bucket, object, meta.size(), meta.keyName());
+    ObjectMetadata meta = readMetadata(bucket, object);
+    return new ObjectInfo(bucket, object, meta.plaintextSize(), meta.keyName());
   }
 
   /**
-   * Re-wraps an object's data key under another KES key: unseals it with the current key name and
-   * the object's context, seals the same data key under {@code newKeyName} with {@code
-   * KeyService.encrypt} and the same context, and replaces the metadata file atomically. The data
-   * file is not read or written. Afterwards the old key is no longer needed for this object.
+   * Re-wraps an object's data key under another KES key ({@link ObjectEncryptor#rewrap}) and
+   * replaces the metadata file atomically. The data file is not read or written. Afterwards the old
+   * key is no longer needed for this object.
    *
    * @return the object's info with the new key name
    * @throws NoSuchObjectException if the object does not exist
@@ -285,18 +274,14 @@ public final class EncryptedObjectStore {
    */
   public ObjectInfo rewrap(String bucket, String object, String newKeyName) throws IOException {
     Objects.requireNonNull(newKeyName, "newKeyName");
-    Metadata meta = readMetadata(bucket, object);
-    byte[] key = unseal(bucket, object, meta);
-    byte[] sealed;
-    try {
-      sealed = kms.encrypt(newKeyName, key, context(bucket, object));
-    } finally {
-      Arrays.fill(key, (byte) 0);
-    }
+    ObjectMetadata meta = readMetadata(bucket, object);
+    ObjectMetadata moved =
+        ObjectEncryptor.create(kms, meta.keyName())
+            .rewrap(meta, context(bucket, object), newKeyName);
     Path dir = objectDir(bucket, object);
     Path temp = tempFile(dir);
     try {
-      writeMetadata(temp, newKeyName, sealed, meta.size());
+      writeMetadata(temp, moved);
       Files.move(
           temp,
           dir.resolve(METADATA_FILE),
@@ -306,7 +291,7 @@ public final class EncryptedObjectStore {
     } finally {
       Files.deleteIfExists(temp);
     }
-    return new ObjectInfo(bucket, object, meta.size(), newKeyName);
+    return new ObjectInfo(bucket, object, moved.plaintextSize(), newKeyName);
   }
 
   /**
@@ -351,9 +336,34 @@ public final class EncryptedObjectStore {
 
   // ---- metadata
 
-  private record Metadata(String keyName, byte[] sealedKey, long size) {}
+  private Path checkedDataFile(String bucket, String object, ObjectMetadata meta)
+      throws IOException {
+    Path data = objectDir(bucket, object).resolve(DATA_FILE);
+    long expected = meta.ciphertextSize();
+    long actual;
+    try {
+      actual = Files.size(data);
+    } catch (NoSuchFileException e) {
+      throw new NoSuchObjectException(bucket, object);
+    }
+    if (actual != expected) {
+      throw new ObjectAuthenticationException(
+          actual < expected ? Reason.TRUNCATED : Reason.EXTENDED,
+          bucket
+              + "/"
+              + object
+              + ": the data file has "
+              + actual
+              + " bytes, but an object of "
+              + meta.plaintextSize()
+              + " bytes is stored in "
+              + expected
+              + (actual < expected ? " (truncated)" : " (extended)"));
+    }
+    return data;
+  }
 
-  private Metadata readMetadata(String bucket, String object) throws IOException {
+  private ObjectMetadata readMetadata(String bucket, String object) throws IOException {
     checkNames(bucket, object);
     Path file = objectDir(bucket, object).resolve(METADATA_FILE);
     byte[] bytes;
@@ -368,58 +378,70 @@ public final class EncryptedObjectStore {
     }
     try {
       JsonNode node = JSON.readTree(bytes);
-      JsonNode key = node == null ? null : node.get("kms_key_id");
-      JsonNode sealed = node == null ? null : node.get("kms_sealed_key");
-      JsonNode size = node == null ? null : node.get("size");
+      JsonNode sse = node == null ? null : node.get("sse");
       if (!FORMAT.equals(node == null ? null : node.path("format").asText(null))
-          || key == null
-          || !key.isTextual()
-          || sealed == null
-          || !sealed.isTextual()
-          || size == null
-          || !size.canConvertToLong()
-          || size.asLong() < 0) {
+          || sse == null
+          || !sse.isTextual()) {
         throw new ObjectAuthenticationException(Reason.MALFORMED, what);
       }
-      return new Metadata(key.asText(), Base64.getDecoder().decode(sealed.asText()), size.asLong());
+      return ObjectMetadata.parse(Base64.getDecoder().decode(sse.asText()));
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new ObjectAuthenticationException(Reason.MALFORMED, what, e);
     }
   }
 
-  private static void writeMetadata(Path file, String keyName, byte[] sealedKey, long size)
-      throws IOException {
+  private static void writeMetadata(Path file, ObjectMetadata meta) throws IOException {
     ObjectNode node = JSON.createObjectNode();
     node.put("format", FORMAT);
-    node.put("kms_key_id", keyName);
-    node.put("kms_sealed_key", Base64.getEncoder().encodeToString(sealedKey));
-    node.put("size", size);
+    node.put("sse", Base64.getEncoder().encodeToString(meta.toByteArray()));
     Files.write(file, JSON.writeValueAsBytes(node), StandardOpenOption.CREATE_NEW);
     force(file);
   }
 
-  /** Asks KES to open the sealed data key for this path; a refusal means the path is wrong. */
-  private byte[] unseal(String bucket, String object, Metadata meta)
-      throws ObjectAuthenticationException {
-    try {
-      byte[] key = kms.decrypt(meta.keyName(), meta.sealedKey(), context(bucket, object));
-      if (key.length != ObjectCipher.KEY_SIZE) {
-        Arrays.fill(key, (byte) 0);
-        throw new ObjectAuthenticationException(
-            Reason.MALFORMED, bucket + "/" + object + ": the sealed data key has the wrong size");
+  /** A temporary data file created on the first write, so a failed key lookup leaves nothing. */
+  private static final class DeferredFile extends java.io.OutputStream {
+    private final Path dir;
+    private Path file;
+    private java.io.OutputStream out;
+
+    DeferredFile(Path dir) {
+      this.dir = dir;
+    }
+
+    private java.io.OutputStream out() throws IOException {
+      if (out == null) {
+        Files.createDirectories(dir);
+        file = tempFile(dir);
+        out =
+            new BufferedOutputStream(
+                Files.newOutputStream(
+                    file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                BUFFER);
       }
-      return key;
-    } catch (DecryptionException e) {
-      throw new ObjectAuthenticationException(
-          Reason.WRONG_CONTEXT,
-          bucket
-              + "/"
-              + object
-              + ": the data key does not unseal under key '"
-              + meta.keyName()
-              + "' with this object's context; the object was moved or copied from another path,"
-              + " or its sealed key was replaced",
-          e);
+      return out;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out().write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out().write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      if (out != null) {
+        out.close();
+      }
+    }
+
+    /** The file written, created empty for an empty object (DARE writes no package for it). */
+    Path finish() throws IOException {
+      out().close();
+      return file;
     }
   }
 
