@@ -63,7 +63,7 @@ class CliErrorsTest {
         CliServer.run(env, "key", "ls", "--key", key.toString(), "--cert", cert.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err())
-        .isEqualTo("kes4j: error: cannot read private key file '" + key + "': no such file\n");
+        .isEqualTo("kes4j: error: cannot read certificate file '" + cert + "': no such file\n");
 
     CliServer.Result cfg = CliServer.run(Map.of(), "server", "--config", cert.toString());
     assertThat(cfg.code()).isEqualTo(1);
@@ -86,14 +86,15 @@ class CliErrorsTest {
           .isEqualTo(
               "kes4j: error: cannot connect to KES server "
                   + server.url()
-                  + ": the server's certificate is not trusted: pass --ca FILE or set"
-                  + " MINIO_KMS_KES_CAPATH to the CA certificate that issued it (or -k to skip"
-                  + " verification, for tests only)\n");
+                  + ": its certificate is not issued by a CA this client trusts (the system"
+                  + " roots): set MINIO_KMS_KES_CAPATH to the CA certificate file that issued it"
+                  + " (kes4j: --ca FILE; KesClient.Builder.caCertificates), or for tests only"
+                  + " skip verification (kes4j -k)\n");
       // trusting another CA is the same mistake
       CliServer.Result other =
           CliServer.run(env, "key", "ls", "--ca", dir.resolve("other-ca.cert").toString());
       assertThat(other.code()).isEqualTo(5);
-      assertThat(other.err()).contains("the server's certificate is not trusted");
+      assertThat(other.err()).contains("is not issued by a CA this client trusts");
       // --ca=~/ca.cert: the shell leaves ~ after '=' alone; kes4j expands it
       CliServer.Result tilde = CliServer.run(env, "key", "ls", "--ca=~/ca.cert");
       assertThat(tilde.code()).as(tilde.err()).isZero();

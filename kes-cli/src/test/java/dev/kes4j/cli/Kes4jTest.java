@@ -372,6 +372,7 @@ class Kes4jTest {
       assertThat(missing.err()).startsWith("kes4j: error: cannot read config file");
 
       Files.writeString(dir.resolve("garbage.cert"), "not a certificate");
+      Files.writeString(dir.resolve("none.key"), "not a key either");
       Path cfg = dir.resolve("c.yml");
       Files.writeString(
           cfg,

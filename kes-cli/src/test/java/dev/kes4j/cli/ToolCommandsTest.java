@@ -169,7 +169,7 @@ class ToolCommandsTest {
     CliServer.Result untrusted = CliServer.run(env, "key", "create", "my-minio-key");
     assertThat(untrusted.code()).isEqualTo(5);
     assertThat(untrusted.err())
-        .contains("the server's certificate is not trusted: pass --ca FILE or set")
+        .contains("set MINIO_KMS_KES_CAPATH to the CA certificate file that issued it")
         .doesNotContain("PKIX")
         .doesNotContain("sun.security")
         .doesNotContain("Exception");
