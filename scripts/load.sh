@@ -191,6 +191,7 @@ GOC
   else
     echo "Go KES: not run (set GOKES_BIN to a kes binary to include it)"
   fi
+  echo "RSS after the runs: kes4j $(( $(awk '/VmRSS/ {print $2}' "/proc/$KES_PID/status") / 1024 )) MiB${GO:+, Go KES $(( $(awk '/VmRSS/ {print $2}' "/proc/$GO_PID/status") / 1024 )) MiB}"
   exit 0
 fi
 
