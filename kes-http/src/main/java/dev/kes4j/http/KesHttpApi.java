@@ -31,6 +31,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+// Over 600 lines: the API's single entry point (builder, dispatch over the route table, error
+// mapping, audit and metrics hooks); the handlers themselves live in Key/Policy/ServiceHandlers.
 /**
  * KES's HTTP API (spec §1) independent of any transport: a host hands it (method, decoded path, TLS
  * peer chain, headers, body) as an {@link ApiRequest} and writes back the {@link ApiResponse}.

@@ -6,6 +6,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 
+// Over 600 lines: one codec on purpose (reader, writer and Go's decoding rules together), so that
+// every module reads and writes KES JSON the same way; it is tested as one unit in KesJsonTest.
 /**
  * The one KES JSON codec of kes4j: a strict RFC 8259 reader with Go {@code encoding/json} decoding
  * rules, and a writer with Go's escaping. Every kes4j module that reads or writes KES JSON (request

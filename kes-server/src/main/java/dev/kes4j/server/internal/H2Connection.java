@@ -34,6 +34,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+// Over 600 lines: one HTTP/2 connection's whole request life cycle (headers, body limits,
+// dispatch, answers, streams, resets and timeouts), the h2 twin of HttpConnection.
 /**
  * One HTTP/2 connection of the Netty front (negotiated over ALPN by {@link AlpnFront}): Netty's
  * {@link Http2ConnectionHandler} with this class as its frame listener, so every stream is handled

@@ -36,6 +36,8 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.PBEKeySpec;
 import javax.crypto.spec.SecretKeySpec;
 
+// Over 600 lines: the one PEM codec of kes4j (certificates, every private-key encoding Go KES
+// reads, legacy and PKCS#8 encryption, key/certificate matching) with one set of Go's messages.
 /**
  * kes4j's one PEM codec, JDK only: TLS private keys and certificates as Go KES reads them ({@code
  * tls.key}/{@code tls.cert}, the client's key and certificate files, CA files), and PEM text of
