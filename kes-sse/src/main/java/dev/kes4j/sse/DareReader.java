@@ -97,11 +97,23 @@ final class DareReader extends InputStream {
       if (finished) {
         return -1;
       }
+      // A caller reading whole packages of a whole stream gets them decrypted straight into its
+      // buffer (one copy less per package). If anything about the package fails, that part of
+      // its buffer is zeroed before the exception, so it never holds unauthentic plaintext.
+      boolean direct = len >= MAX_PAYLOAD && skip == 0 && limit < 0;
       try {
-        next();
-      } catch (ObjectAuthenticationException e) {
-        failure = e;
+        int n = next(direct ? b : plain, direct ? off : 0);
+        if (direct) {
+          return n;
+        }
+      } catch (IOException e) {
+        if (e instanceof ObjectAuthenticationException a) {
+          failure = a;
+        }
         Arrays.fill(plain, (byte) 0);
+        if (direct) {
+          Arrays.fill(b, off, off + MAX_PAYLOAD, (byte) 0);
+        }
         pos = end = 0;
         throw e;
       }
@@ -129,8 +141,14 @@ final class DareReader extends InputStream {
     }
   }
 
-  /** Reads, checks, authenticates and decrypts the next package into {@code plain}. */
-  private void next() throws IOException {
+  /**
+   * Reads, checks, authenticates and decrypts the next package into {@code target} at {@code
+   * offset}: {@code plain} (then {@code pos}/{@code end} frame what to hand out) or, for whole
+   * streams, the caller's buffer.
+   *
+   * @return the number of plaintext bytes the package holds
+   */
+  private int next(byte[] target, int offset) throws IOException {
     int h = in.readNBytes(buf, 0, HEADER);
     if (h == 0 && limit < 0 && finalSequence < 0 && sequence == 0) {
       // as sio.Decrypt: a stream has at least one package; an empty plaintext is stored as
@@ -188,9 +206,9 @@ final class DareReader extends InputStream {
     int plainLength;
     try {
       DareFormat.init(cipher, suite, Cipher.DECRYPT_MODE, keySpec, buf, sequence);
-      // GCM and ChaCha20-Poly1305 verify the tag before doFinal returns; plain is ours, and is
-      // handed out only after that.
-      plainLength = cipher.doFinal(buf, HEADER, length + TAG, plain, 0);
+      // GCM and ChaCha20-Poly1305 verify the tag before doFinal returns (the JDK zeroes what it
+      // wrote when the tag is wrong); the bytes are handed out only after every check below.
+      plainLength = cipher.doFinal(buf, HEADER, length + TAG, target, offset);
     } catch (AEADBadTagException e) {
       throw fail(
           Reason.TAMPERED,
@@ -245,8 +263,11 @@ final class DareReader extends InputStream {
     if (!finished && sequence >= MAX_PACKAGES) {
       throw fail(Reason.MALFORMED, "the stream has more than 2^32 packages");
     }
-    pos = start;
-    end = stop;
+    if (target == plain) {
+      pos = start;
+      end = stop;
+    }
+    return plainLength;
   }
 
   private static boolean sameRandom(byte[] header, byte[] reference) {

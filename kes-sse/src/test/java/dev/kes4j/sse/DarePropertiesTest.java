@@ -43,6 +43,35 @@ class DarePropertiesTest {
     assertThat(ct).hasSize((int) Dare.ciphertextSize(size));
     assertThat(Dare.plaintextSize(ct.length)).isEqualTo(size);
     assertThat(decrypt(ct, key)).isEqualTo(plain);
+    // read buffers of a whole package or more are decrypted into directly
+    assertThat(decrypt(ct, key, chunk)).isEqualTo(plain);
+  }
+
+  @Property(tries = 40)
+  void aBitFlipLeavesNoPlaintextInTheCallersBuffer(
+      @ForAll @IntRange(min = P + 1, max = 3 * P) int size,
+      @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int where,
+      @ForAll long seed)
+      throws IOException {
+    byte[] key = bytes(32, seed);
+    byte[] ct = encrypt(bytes(size, seed + 1), key, CipherSuite.AES_256_GCM, P);
+    int bit = where % (8 * ct.length);
+    ct[bit / 8] ^= (byte) (1 << (bit % 8));
+    byte[] buffer = new byte[P + 7];
+    try (InputStream in = Dare.decrypt(new ByteArrayInputStream(ct), key)) {
+      while (true) {
+        Arrays.fill(buffer, (byte) 0x5a);
+        int n;
+        try {
+          n = in.read(buffer, 3, P + 4);
+        } catch (ObjectAuthenticationException e) {
+          assertThat(Arrays.copyOfRange(buffer, 3, 3 + P)).isEqualTo(new byte[P]);
+          assertThat(buffer[0]).isEqualTo((byte) 0x5a); // outside the region: untouched
+          return;
+        }
+        assertThat(n).as("a flipped bit went unnoticed").isPositive();
+      }
+    }
   }
 
   @Property(tries = 60)
@@ -202,6 +231,17 @@ class DarePropertiesTest {
     try (InputStream in = Dare.decrypt(new ByteArrayInputStream(ct), key)) {
       return in.readAllBytes();
     }
+  }
+
+  static byte[] decrypt(byte[] ct, byte[] key, int readSize) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[readSize];
+    try (InputStream in = Dare.decrypt(new ByteArrayInputStream(ct), key)) {
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
   }
 
   static byte[] bytes(int n, long seed) {
