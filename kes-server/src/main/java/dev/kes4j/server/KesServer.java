@@ -3,11 +3,11 @@ package dev.kes4j.server;
 import dev.kes4j.api.KesConfigException;
 import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
-import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.server.internal.AlpnFront;
 import dev.kes4j.server.internal.HeaderDeadline;
 import dev.kes4j.server.internal.HttpConnection;
 import dev.kes4j.server.internal.TlsContexts;
+import dev.kes4j.server.internal.TlsFiles;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -367,22 +367,9 @@ public final class KesServer implements AutoCloseable {
      *     encrypted and the password is wrong
      */
     public Builder tls(KesConfig.Tls tls, Path baseDir) {
-      if (tls.keyFile().isEmpty()) {
-        throw new KesConfigException("tls: no private key specified (tls.key)");
-      }
-      if (tls.certFile().isEmpty()) {
-        throw new KesConfigException("tls: no certificate specified (tls.cert)");
-      }
-      char[] password = tls.password() == null ? null : tls.password().toCharArray();
-      Pem.KeyAndChain pair =
-          Pem.readKeyPair(
-              baseDir.resolve(tls.certFile()), baseDir.resolve(tls.keyFile()), password);
-      certificate(pair.key(), pair.chain());
-      List<X509Certificate> cas = new ArrayList<>();
-      if (!tls.caPath().isEmpty()) {
-        cas.addAll(Pem.readTrusted(baseDir.resolve(tls.caPath())));
-      }
-      clientAuth(tls.verifyClientCertificates() ? ClientAuth.VERIFY : ClientAuth.ANY, cas);
+      TlsFiles files = TlsFiles.read(tls, baseDir);
+      certificate(files.key(), files.chain());
+      clientAuth(files.clientAuth(), files.cas());
       return this;
     }
 

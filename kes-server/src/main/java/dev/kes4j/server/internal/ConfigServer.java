@@ -10,7 +10,6 @@ import dev.kes4j.core.KesConfig;
 import dev.kes4j.http.KesHttpApi;
 import dev.kes4j.policy.Policies;
 import dev.kes4j.policy.PolicySet;
-import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.server.KesServer;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -101,7 +100,7 @@ public final class ConfigServer implements AutoCloseable {
             t.caPath(),
             t.proxyIdentities(),
             t.proxyCertHeader());
-    checkTls(tls, baseDir); // bad files are the most common mistake: before the store
+    TlsFiles tlsFiles = TlsFiles.read(tls, baseDir); // bad files: the most common mistake
     KeyStoreConfig section =
         config.keyStore().orElseGet(() -> KeyStoreConfig.of("keystore", Map.of("mem", Map.of())));
     String keyStore = stores.describe(section);
@@ -132,7 +131,8 @@ public final class ConfigServer implements AutoCloseable {
           KesServer.builder(api)
               .address(o.address().orElse(config.address()))
               .tlsProvider(o.tlsProvider())
-              .tls(tls, baseDir)
+              .certificate(tlsFiles.key(), tlsFiles.chain())
+              .clientAuth(tlsFiles.clientAuth(), tlsFiles.cas())
               .start(() -> kes.ensureKeys(config.keys()));
       return new ConfigServer(kes, server, audit, config, o, keyStore);
     } catch (RuntimeException e) {
@@ -141,31 +141,6 @@ public final class ConfigServer implements AutoCloseable {
         audit.close();
       }
       throw e;
-    }
-  }
-
-  /**
-   * Reads the TLS files once, as the server will: key (with its password), certificate chain, CA.
-   *
-   * @throws KesConfigException naming the setting and file
-   */
-  static void checkTls(KesConfig.Tls tls, Path baseDir) {
-    if (tls.keyFile().isEmpty()) {
-      throw new KesConfigException("tls: no private key specified (tls.key)");
-    }
-    if (tls.certFile().isEmpty()) {
-      throw new KesConfigException("tls: no certificate specified (tls.cert)");
-    }
-    char[] password = tls.password() == null ? null : tls.password().toCharArray();
-    try {
-      Pem.readKeyPair(baseDir.resolve(tls.certFile()), baseDir.resolve(tls.keyFile()), password);
-    } finally {
-      if (password != null) {
-        java.util.Arrays.fill(password, '\0');
-      }
-    }
-    if (!tls.caPath().isEmpty()) {
-      Pem.readTrusted(baseDir.resolve(tls.caPath()));
     }
   }
 
