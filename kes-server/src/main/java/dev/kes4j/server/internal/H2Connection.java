@@ -616,14 +616,7 @@ public final class H2Connection extends Http2ConnectionHandler {
                       encoder().writeData(ctx, r.id, Unpooled.wrappedBuffer(chunk), 0, false, p);
                       flush(ctx);
                     });
-            try {
-              if (!p.await(10, TimeUnit.SECONDS) || !p.isSuccess()) {
-                throw new IOException("client went away");
-              }
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IOException("interrupted");
-            }
+            EventStreams.awaitSent(p);
           }
 
           @Override
@@ -631,26 +624,18 @@ public final class H2Connection extends Http2ConnectionHandler {
             return !r.closed && ctx.channel().isActive();
           }
         };
-    try {
-      shared
-          .streams()
-          .execute(
-              () -> {
-                try {
-                  stream.run(sink);
-                } catch (IOException | RuntimeException e) {
-                  // the client left or the stream failed: end the response either way
-                } finally {
-                  try {
-                    ctx.executor().execute(() -> endStream(r));
-                  } catch (RejectedExecutionException e) {
-                    // the server stopped: the connection is gone
-                  }
-                }
-              });
-    } catch (RejectedExecutionException e) {
-      endStream(r);
-    }
+    EventStreams.run(
+        shared.streams(),
+        stream,
+        sink,
+        () -> {
+          try {
+            ctx.executor().execute(() -> endStream(r));
+          } catch (RejectedExecutionException e) {
+            // the server stopped: the connection is gone
+          }
+        },
+        () -> endStream(r));
   }
 
   private void endStream(Req r) {

@@ -588,14 +588,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             }
             ChannelFuture f =
                 ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
-            try {
-              if (!f.await(10, TimeUnit.SECONDS) || !f.isSuccess()) {
-                throw new IOException("client went away");
-              }
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IOException("interrupted");
-            }
+            EventStreams.awaitSent(f);
           }
 
           @Override
@@ -603,25 +596,17 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             return ctx.channel().isActive();
           }
         };
-    try {
-      shared
-          .streams()
-          .execute(
-              () -> {
-                try {
-                  stream.run(sink);
-                } catch (IOException | RuntimeException e) {
-                  // the client left or the stream failed: end the response either way
-                } finally {
-                  if (ctx.channel().isActive()) {
-                    ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                        .addListener(ChannelFutureListener.CLOSE);
-                  }
-                }
-              });
-    } catch (RejectedExecutionException e) {
-      ctx.close();
-    }
+    EventStreams.run(
+        shared.streams(),
+        stream,
+        sink,
+        () -> {
+          if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+                .addListener(ChannelFutureListener.CLOSE);
+          }
+        },
+        ctx::close);
   }
 
   @Override
