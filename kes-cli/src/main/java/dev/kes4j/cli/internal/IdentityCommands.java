@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -165,15 +164,8 @@ public final class IdentityCommands {
               ips,
               validity,
               null);
-      Files.deleteIfExists(keyFile);
-      Files.createFile(keyFile);
-      try {
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not POSIX
-      }
-      Files.writeString(keyFile, Pem.encode(issued.privateKey()), StandardCharsets.UTF_8);
-      Files.writeString(certFile, Pem.encode(issued.certificate()), StandardCharsets.UTF_8);
+      Pem.write(keyFile, Pem.encode(issued.privateKey()), true);
+      Pem.write(certFile, Pem.encode(issued.certificate()), false);
       out.println("Private key:  " + keyFile);
       out.println("Certificate:  " + certFile);
       out.println("Identity:     " + dev.kes4j.api.Identity.of(issued.certificate()).value());

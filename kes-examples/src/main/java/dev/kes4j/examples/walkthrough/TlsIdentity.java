@@ -5,9 +5,7 @@ import dev.kes4j.policy.internal.pki.Pem;
 import dev.kes4j.policy.internal.pki.Pki;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
@@ -111,15 +109,8 @@ public final class TlsIdentity {
    */
   public void writePem(Path keyFile, Path certFile) {
     try {
-      Files.deleteIfExists(keyFile);
-      Files.createFile(keyFile);
-      try {
-        Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system
-      }
-      Files.writeString(keyFile, Pem.encode(privateKey));
-      Files.writeString(certFile, Pem.encode(certificate));
+      Pem.write(keyFile, Pem.encode(privateKey), true);
+      Pem.write(certFile, Pem.encode(certificate), false);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,11 +12,8 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -94,10 +91,10 @@ public final class TestServer implements AutoCloseable {
     KesClient client = null;
     try {
       dir = Files.createTempDirectory("kes4j-junit-");
-      write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
-      write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
-      write(dir.resolve("client.cert"), Pem.encode(adminCert.certificate()), false);
-      write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
+      Pem.write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
+      Pem.write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
+      Pem.write(dir.resolve("client.cert"), Pem.encode(adminCert.certificate()), false);
+      Pem.write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
       server =
           KesServer.builder(KesHttpApi.builder(kes).build())
               .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
@@ -183,15 +180,6 @@ public final class TestServer implements AutoCloseable {
         deleteTree(dir);
       }
     }
-  }
-
-  private static void write(Path file, String text, boolean secret) throws IOException {
-    if (secret && FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      // 0600 from the start: the key is never readable by others, not even briefly
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    }
-    Files.writeString(file, text, StandardCharsets.US_ASCII);
   }
 
   private static void deleteTree(Path dir) {

@@ -16,12 +16,9 @@ import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -110,12 +107,12 @@ public final class DevServer implements AutoCloseable {
       }
       try {
         // only now that this server listens: a second --dev on a busy port changes nothing
-        write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
-        write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
-        write(dir.resolve("server.key"), Pem.encode(serverCert.privateKey()), true);
-        write(dir.resolve("client.cert"), Pem.encode(clientCert), false);
-        write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
-        write(
+        Pem.write(dir.resolve("ca.cert"), Pem.encode(ca.certificate()), false);
+        Pem.write(dir.resolve("server.cert"), Pem.encode(serverCert.certificate()), false);
+        Pem.write(dir.resolve("server.key"), Pem.encode(serverCert.privateKey()), true);
+        Pem.write(dir.resolve("client.cert"), Pem.encode(clientCert), false);
+        Pem.write(dir.resolve("client.key"), Pem.encode(admin.privateKey()), true);
+        Pem.write(
             dir.resolve("client.pem"),
             Pem.encode(clientCert) + Pem.encode(admin.privateKey()),
             true); // for `ab -E` and other tools that take one file
@@ -128,26 +125,6 @@ public final class DevServer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
-    }
-  }
-
-  /** Writes {@code file} through a temporary file and an atomic rename, 0600 if {@code secret}. */
-  private static void write(Path file, String text, boolean secret) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.deleteIfExists(tmp);
-    Files.createFile(tmp);
-    try {
-      if (secret) {
-        try {
-          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-          // not a POSIX file system
-        }
-      }
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
     }
   }
 

@@ -7,6 +7,8 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
@@ -683,6 +685,31 @@ public final class Pem {
       return encode("PRIVATE KEY", der);
     } finally {
       Arrays.fill(der, (byte) 0);
+    }
+  }
+
+  /**
+   * Writes PEM text to {@code file}, replacing it atomically: the text goes to a temporary file
+   * beside it, which is then moved into place. A {@code secret} (a private key) is created with
+   * mode 0600 from the start where the file system is POSIX, so it is never readable by others, not
+   * even briefly. Blocks on file I/O.
+   *
+   * @throws IOException if the file cannot be written; no temporary file is left behind
+   */
+  public static void write(Path file, String pem, boolean secret) throws IOException {
+    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    if (secret && tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(
+          tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(tmp);
+    }
+    try {
+      Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
   }
 
