@@ -1,5 +1,6 @@
 package dev.kes4j.cli.internal;
 
+import dev.kes4j.client.internal.Env;
 import java.io.EOFException;
 import java.net.BindException;
 import java.net.ConnectException;
@@ -28,8 +29,9 @@ import javax.net.ssl.SSLException;
  * Renders an error as one line of words for the CLI: the message of the error kes4j raised, with
  * the technical cause (a Java exception's class name and text, such as {@code
  * ClosedChannelException} or {@code PKIX path building failed: sun.security…}) replaced by what it
- * means — "connection refused", "no such file: PATH", "the server's certificate is not trusted:
- * pass --ca …". No Java class name ever appears in the result. Stateless and thread-safe.
+ * means — "connection refused", "no such file: PATH", "its certificate is not issued by a CA this
+ * client trusts: set MINIO_KMS_KES_CAPATH …" (the client's wording). No Java class name ever
+ * appears in the result. Stateless and thread-safe.
  */
 public final class ErrorWords {
   private static final int MAX_DEPTH = 12;
@@ -48,9 +50,7 @@ public final class ErrorWords {
 
   /** The hint for a server certificate the client does not trust. */
   public static final String UNTRUSTED =
-      "the server's certificate is not trusted: pass --ca FILE or set "
-          + ClientOptions.CA_VARIABLE
-          + " to the CA certificate that issued it (or -k to skip verification, for tests only)";
+      "its certificate is not issued by a CA this client trusts: " + Env.UNTRUSTED_HINT;
 
   private ErrorWords() {}
 

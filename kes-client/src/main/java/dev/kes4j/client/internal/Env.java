@@ -71,6 +71,13 @@ public record Env(
   /** MinIO's variable for the CA certificate(s) of the KES server. */
   public static final String CA_PATH = "MINIO_KMS_KES_CAPATH";
 
+  /** What to do about a server certificate the client does not trust (client and CLI say it so). */
+  public static final String UNTRUSTED_HINT =
+      "set "
+          + CA_PATH
+          + " to the CA certificate file that issued it (kes4j: --ca FILE;"
+          + " KesClient.Builder.caCertificates), or for tests only skip verification (kes4j -k)";
+
   /** The endpoint when no variable names one. */
   public static final String DEFAULT_SERVER = "127.0.0.1:7373";
 

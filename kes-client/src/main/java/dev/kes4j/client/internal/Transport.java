@@ -349,11 +349,8 @@ public final class Transport {
                   + f.endpoint
                   + ": its certificate is not issued by a CA this client trusts ("
                   + trustSource
-                  + "): set "
-                  + Env.CA_PATH
-                  + " to the CA certificate file that issued it (kes4j: --ca FILE;"
-                  + " KesClient.Builder.caCertificates), or for tests only skip verification"
-                  + " (kes4j -k)");
+                  + "): "
+                  + Env.UNTRUSTED_HINT);
         }
         return new KesException(
             503, "cannot connect to KES server " + f.endpoint + ": " + describe(cause), cause);
