@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -134,13 +133,13 @@ final class PolicyHandlers {
   ApiResponse listIdentities(Call call) {
     String prefix = listPrefix(call.resource());
     PolicySet set = kes.policies();
-    TreeMap<String, Boolean> all = new TreeMap<>();
+    TreeSet<String> all = new TreeSet<>();
     for (Identity i : set.identities()) {
-      all.put(i.value(), Boolean.TRUE);
+      all.add(i.value());
     }
-    set.admin().ifPresent(a -> all.put(a.value(), Boolean.TRUE));
+    set.admin().ifPresent(a -> all.add(a.value()));
     List<String> out = new ArrayList<>();
-    for (String v : all.keySet()) {
+    for (String v : all) {
       if (v.startsWith(prefix)) {
         out.add(v);
       }
