@@ -2,6 +2,7 @@ package dev.kes4j.http;
 
 import dev.kes4j.api.internal.KesJson;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,11 +22,22 @@ public final class ApiResponse {
   private final byte[] body;
   private final EventStream stream;
 
+  private static final Map<String, String> JSON_HEADERS =
+      Map.of("Content-Type", "application/json");
+
   private ApiResponse(int status, Map<String, String> headers, byte[] body, EventStream stream) {
     this.status = status;
-    this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    this.headers =
+        headers == JSON_HEADERS
+            ? headers
+            : Collections.unmodifiableMap(new LinkedHashMap<>(headers));
     this.body = body;
     this.stream = stream;
+  }
+
+  /** A 200 JSON response that takes ownership of {@code body} (the handlers' own, not copied). */
+  static ApiResponse json(byte[] body) {
+    return new ApiResponse(200, JSON_HEADERS, body, null);
   }
 
   /**
@@ -41,8 +53,7 @@ public final class ApiResponse {
    * header timeout …), so that every error a client sees has KES's shape.
    */
   public static ApiResponse error(int status, String message) {
-    return new ApiResponse(
-        status, Map.of("Content-Type", "application/json"), KesJson.errorBody(message), null);
+    return new ApiResponse(status, JSON_HEADERS, KesJson.errorBody(message), null);
   }
 
   /** A streaming response (status 200) whose events the transport writes as they come. */
@@ -63,6 +74,14 @@ public final class ApiResponse {
   /** A copy of the body; empty for streams and for bodiless responses. */
   public byte[] body() {
     return body.clone();
+  }
+
+  /**
+   * A read-only view of the body, without copying: what a transport writes. Empty for streams and
+   * bodiless responses.
+   */
+  public ByteBuffer bodyView() {
+    return ByteBuffer.wrap(body).asReadOnlyBuffer();
   }
 
   /** The body length without copying. */

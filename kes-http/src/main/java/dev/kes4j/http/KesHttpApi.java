@@ -11,6 +11,7 @@ import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.internal.IdentityCache;
 import dev.kes4j.http.internal.LogHub;
 import dev.kes4j.http.internal.RefusalLog;
 import dev.kes4j.http.internal.ServerMetrics;
@@ -138,6 +139,7 @@ public final class KesHttpApi implements AutoCloseable {
   private final LogHub errorHub = new LogHub();
   private final ServerMetrics metrics;
   private final RefusalLog refusals;
+  private final IdentityCache identities = new IdentityCache();
 
   /** A row of the table with its effective route (overrides applied). */
   private record Bound(Route route, Endpoint endpoint) {}
@@ -488,12 +490,12 @@ public final class KesHttpApi implements AutoCloseable {
     }
   }
 
-  private static Identity identify(ApiRequest request) {
+  private Identity identify(ApiRequest request) {
     Optional<X509Certificate[]> chain = request.peerCertificates();
     if (chain.isEmpty()) {
       throw Identities.notTls();
     }
-    return Identities.fromPeerChain(chain.get());
+    return identities.of(chain.get());
   }
 
   private void audit(String path, Identity identity, String address, int status, long nanos) {

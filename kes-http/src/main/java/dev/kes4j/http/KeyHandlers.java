@@ -166,12 +166,10 @@ final class KeyHandlers {
     DataKey dek = engine(call).generateKey(call.resource(), context);
     byte[] plaintext = dek.plaintext();
     try {
-      StringBuilder sb = new StringBuilder(160);
-      sb.append("{\"plaintext\":\"").append(Base64.getEncoder().encodeToString(plaintext));
-      sb.append("\",\"ciphertext\":\"")
-          .append(Base64.getEncoder().encodeToString(dek.ciphertext()))
-          .append("\"}");
-      return json(sb);
+      return json(
+          new KesJson.ObjectWriter()
+              .base64("plaintext", plaintext)
+              .base64("ciphertext", dek.ciphertext()));
     } finally {
       Arrays.fill(plaintext, (byte) 0);
       dek.destroy();
@@ -187,7 +185,7 @@ final class KeyHandlers {
     byte[] plaintext = in[0];
     try {
       byte[] ct = engine(call).encrypt(call.resource(), plaintext, in[1]);
-      return json("{\"ciphertext\":\"" + Base64.getEncoder().encodeToString(ct) + "\"}");
+      return json(new KesJson.ObjectWriter().base64("ciphertext", ct));
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -201,7 +199,7 @@ final class KeyHandlers {
             f -> new byte[][] {f.bytes("ciphertext"), f.bytes("context")});
     byte[] plaintext = engine(call).decrypt(call.resource(), in[0], in[1]);
     try {
-      return json("{\"plaintext\":\"" + Base64.getEncoder().encodeToString(plaintext) + "\"}");
+      return json(new KesJson.ObjectWriter().base64("plaintext", plaintext));
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }

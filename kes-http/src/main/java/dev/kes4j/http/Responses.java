@@ -83,6 +83,15 @@ final class Responses {
     return ApiResponse.of(200, Map.of(), new byte[0]);
   }
 
+  /** A 200 JSON response of {@code w}'s object and Go's newline. */
+  static ApiResponse json(KesJson.ObjectWriter w) {
+    try {
+      return ApiResponse.json(w.toLine());
+    } finally {
+      w.clear(); // it may hold the base64 of a plaintext
+    }
+  }
+
   static ApiResponse json(CharSequence body) {
     // Go's json.Encoder ends the value with a newline
     StringBuilder sb = new StringBuilder(body.length() + 1).append(body).append('\n');

@@ -827,60 +827,132 @@ public final class KesJson {
   }
 
   /**
-   * Builds one JSON object, members in insertion order, written as Go's encoder writes a struct.
-   * Not thread-safe; one use.
+   * Builds one JSON object, members in insertion order, written as Go's encoder writes a struct,
+   * straight into UTF-8 bytes (strings that need no escaping, such as key names and base64, are
+   * copied without a detour through a {@code StringBuilder}). Not thread-safe; one use.
    */
   public static final class ObjectWriter {
-    private final StringBuilder sb = new StringBuilder(128).append('{');
+    private byte[] buf = new byte[192];
+    private int len;
     private boolean first = true;
 
-    private StringBuilder name(String name) {
+    /** An empty object. */
+    public ObjectWriter() {
+      buf[len++] = '{';
+    }
+
+    private void ensure(int n) {
+      if (len + n > buf.length) {
+        byte[] bigger = Arrays.copyOf(buf, Math.max(buf.length * 2, len + n));
+        Arrays.fill(buf, (byte) 0); // values may be key material (base64 of a plaintext)
+        buf = bigger;
+      }
+    }
+
+    private void put(char c) {
+      ensure(1);
+      buf[len++] = (byte) c;
+    }
+
+    private void string(String s) {
+      int n = s.length();
+      ensure(n + 2);
+      int at = len;
+      buf[at++] = '"';
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') {
+          // needs escaping or is not ASCII: Go's rules, then UTF-8
+          byte[] q = utf8(quote(new StringBuilder(n + 8), s));
+          ensure(q.length);
+          System.arraycopy(q, 0, buf, len, q.length);
+          len += q.length;
+          return;
+        }
+        buf[at++] = (byte) c;
+      }
+      buf[at++] = '"';
+      len = at;
+    }
+
+    private void name(String name) {
       if (!first) {
-        sb.append(',');
+        put(',');
       }
       first = false;
-      return quote(sb, name).append(':');
+      string(name);
+      put(':');
     }
 
     /** Appends a string member. */
     public ObjectWriter field(String name, String value) {
-      quote(name(name), value);
+      name(name);
+      string(value);
       return this;
     }
 
     /** Appends a member whose value is the std base64 (with padding) of {@code value}. */
     public ObjectWriter base64(String name, byte[] value) {
-      KesJson.base64(name(name), value);
+      name(name);
+      byte[] b64 = Base64.getEncoder().encode(value);
+      ensure(b64.length + 2);
+      buf[len++] = '"';
+      System.arraycopy(b64, 0, buf, len, b64.length); // the alphabet never needs escaping
+      len += b64.length;
+      buf[len++] = '"';
+      Arrays.fill(b64, (byte) 0);
       return this;
     }
 
     /** Appends an integer member. */
     public ObjectWriter number(String name, long value) {
-      name(name).append(value);
-      return this;
+      return raw(name, Long.toString(value));
     }
 
     /** Appends a boolean member. */
     public ObjectWriter bool(String name, boolean value) {
-      name(name).append(value);
-      return this;
+      return raw(name, value ? "true" : "false");
     }
 
     /** Appends a member whose value is {@code json}, which must already be valid JSON. */
     public ObjectWriter raw(String name, String json) {
-      name(name).append(json);
+      name(name);
+      byte[] b = utf8(json);
+      ensure(b.length);
+      System.arraycopy(b, 0, buf, len, b.length);
+      len += b.length;
       return this;
     }
 
     /** The finished object as text. */
     @Override
     public String toString() {
-      return sb + "}";
+      return new String(finish(""), StandardCharsets.UTF_8);
     }
 
     /** The finished object as UTF-8 bytes. */
     public byte[] toBytes() {
-      return utf8(toString());
+      return finish("");
+    }
+
+    /** The finished object and a newline as UTF-8 bytes, as Go's {@code json.Encoder} ends it. */
+    public byte[] toLine() {
+      return finish("\n");
+    }
+
+    private byte[] finish(String tail) {
+      byte[] out = Arrays.copyOf(buf, len + 1 + tail.length());
+      out[len] = '}';
+      if (!tail.isEmpty()) {
+        out[len + 1] = '\n';
+      }
+      return out;
+    }
+
+    /** Overwrites the builder's buffer (it may hold key material); the writer is then unusable. */
+    public void clear() {
+      Arrays.fill(buf, (byte) 0);
+      len = 0;
     }
   }
 }

@@ -45,7 +45,8 @@ public final class AlpnFront extends ApplicationProtocolNegotiationHandler {
       p.addLast("h2", H2Connection.create(shared));
     } else {
       p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 65536));
-      p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+      // the idle timeout is HttpConnection's own (a timer armed when it goes idle, not one that
+      // every read and write resets)
       p.addLast("kes", new HttpConnection(shared));
     }
   }

@@ -564,12 +564,19 @@ public final class H2Connection extends Http2ConnectionHandler {
   }
 
   private void writeResponse(ChannelHandlerContext ctx, int streamId, ApiResponse response) {
-    byte[] body = response.body();
+    int length = response.bodyLength();
     Http2Headers h = headers(response);
-    h.setInt("content-length", body.length);
-    encoder().writeHeaders(ctx, streamId, h, 0, body.length == 0, ctx.newPromise());
-    if (body.length > 0) {
-      encoder().writeData(ctx, streamId, Unpooled.wrappedBuffer(body), 0, true, ctx.newPromise());
+    h.setInt("content-length", length);
+    encoder().writeHeaders(ctx, streamId, h, 0, length == 0, ctx.newPromise());
+    if (length > 0) {
+      encoder()
+          .writeData(
+              ctx,
+              streamId,
+              Unpooled.wrappedBuffer(response.bodyView()),
+              0,
+              true,
+              ctx.newPromise());
     }
   }
 

@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The read-header timeout of Go's HTTP server as KES configures it (spec §1.1: 5 s): a request's
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class HeaderDeadline extends ChannelInboundHandlerAdapter {
   private final long nanos;
   private final Runnable onTimeout;
-  private ScheduledFuture<?> timer;
+  private Deadline deadline;
   private boolean inRequest; // between a head and the end of its body: bytes are body bytes
 
   /**
@@ -36,43 +34,43 @@ public final class HeaderDeadline extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    deadline =
+        new Deadline(
+            ctx.executor(),
+            () -> {
+              if (!inRequest && ctx.channel().isActive()) {
+                onTimeout.run();
+                ctx.close();
+              }
+            });
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof SslHandshakeCompletionEvent e && e.isSuccess()) {
-      arm(ctx); // the first request's head is due within the timeout after the handshake
+      deadline.arm(nanos); // the first request's head is due within the timeout after the handshake
     }
     super.userEventTriggered(ctx, evt);
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (!inRequest && timer == null && msg instanceof ByteBuf b && b.isReadable()) {
-      arm(ctx); // the first byte of a new request
+    if (!inRequest && !deadline.armed() && msg instanceof ByteBuf b && b.isReadable()) {
+      deadline.arm(nanos); // the first byte of a new request
     }
     super.channelRead(ctx, msg);
   }
 
-  private void arm(ChannelHandlerContext ctx) {
-    if (timer != null) {
-      return;
-    }
-    timer =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  timer = null;
-                  if (!inRequest && ctx.channel().isActive()) {
-                    onTimeout.run();
-                    ctx.close();
-                  }
-                },
-                nanos,
-                TimeUnit.NANOSECONDS);
+  /** Whether a request's head is being read: its first byte has arrived, its end not yet. */
+  boolean headPending() {
+    return deadline.armed();
   }
 
   /** A request's line and headers were decoded: its deadline no longer applies. */
   void headReceived() {
     inRequest = true;
-    cancel();
+    deadline.disarm();
   }
 
   /** A request was received completely: the next bytes start a new request. */
@@ -80,16 +78,9 @@ public final class HeaderDeadline extends ChannelInboundHandlerAdapter {
     inRequest = false;
   }
 
-  private void cancel() {
-    if (timer != null) {
-      timer.cancel(false);
-      timer = null;
-    }
-  }
-
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    cancel();
+    deadline.cancel();
     super.channelInactive(ctx);
   }
 }

@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.security.cert.Certificate;
@@ -60,6 +59,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   /** How long a request on a route without timeout (or an unknown path) may take to arrive. */
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Idle keep-alive connections (no request in flight, no stream) close after this (spec §1.1). */
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(AlpnFront.IDLE_SECONDS);
 
   /** How long a connection is drained after a response that did not read the whole request. */
   private static final Duration LINGER = Duration.ofSeconds(2);
@@ -103,6 +105,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private final Shared shared;
   private X509Certificate[] peerChain;
   private String remoteAddress = "";
+  private HeaderDeadline headerDeadline; // null in tests that build a pipeline without one
+  private Deadline idle;
 
   // the request being read
   private HttpRequest head;
@@ -118,7 +122,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   private boolean inputEnded; // while discarding: the unread request's body has ended
   private boolean closeAfterResponse; // the final response is written; close once input ends
   // hardening: a request (body included) must arrive within its route's timeout (slow-loris bodies)
-  private ScheduledFuture<?> readTimeout;
+  private Deadline readTimeout;
 
   // requests read but not yet answered, in order
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
@@ -158,16 +162,22 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     // added by AlpnFront once the TLS handshake has succeeded: the peer is known
     remoteAddress = AlpnFront.address(ctx);
     peerChain = peerChain(ctx);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      if (!busy && !streaming && head == null) {
-        ctx.close(); // spec §1.1: idle keep-alive connections close after 90 s
-      }
-    }
-    super.userEventTriggered(ctx, evt);
+    headerDeadline = ctx.pipeline().get(HeaderDeadline.class);
+    readTimeout = new Deadline(ctx.executor(), () -> readTimedOut(ctx));
+    idle =
+        new Deadline(
+            ctx.executor(),
+            () -> {
+              // spec §1.1: idle keep-alive connections close after 90 s; a request whose first
+              // bytes have arrived is the header deadline's to end
+              if (!busy
+                  && !streaming
+                  && head == null
+                  && (headerDeadline == null || !headerDeadline.headPending())) {
+                ctx.close();
+              }
+            });
+    idle.arm(IDLE_NANOS);
   }
 
   static X509Certificate[] peerChain(ChannelHandlerContext ctx) {
@@ -221,7 +231,10 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void startRequest(ChannelHandlerContext ctx, HttpRequest req) {
-    headReceived(ctx);
+    idle.disarm();
+    if (headerDeadline != null) {
+      headerDeadline.headReceived();
+    }
     DecoderResult dr = req.decoderResult();
     if (dr.isFailure()) {
       Throwable cause = dr.cause();
@@ -278,9 +291,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     }
     Duration limit =
         route == null || route.timeout().isZero() ? DEFAULT_READ_TIMEOUT : route.timeout();
-    readTimeout =
-        ctx.executor()
-            .schedule(() -> readTimedOut(ctx, req), limit.toNanos(), TimeUnit.NANOSECONDS);
+    readTimeout.arm(limit.toNanos());
   }
 
   /**
@@ -299,20 +310,6 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private static boolean hex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  }
-
-  private static void headReceived(ChannelHandlerContext ctx) {
-    HeaderDeadline d = ctx.pipeline().get(HeaderDeadline.class);
-    if (d != null) {
-      d.headReceived();
-    }
-  }
-
-  private static void requestReceived(ChannelHandlerContext ctx) {
-    HeaderDeadline d = ctx.pipeline().get(HeaderDeadline.class);
-    if (d != null) {
-      d.requestReceived();
-    }
   }
 
   /**
@@ -357,8 +354,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
    * The request did not arrive completely within its route's timeout (a slow-loris body): answer
    * 408 (the client was too slow; if no earlier response is pending) and close the connection.
    */
-  private void readTimedOut(ChannelHandlerContext ctx, HttpRequest req) {
-    if (head != req) {
+  private void readTimedOut(ChannelHandlerContext ctx) {
+    HttpRequest req = head;
+    if (req == null) {
       return; // read completely in the meantime
     }
     head = null;
@@ -414,8 +412,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
     cancelReadTimeout();
     if (early) {
       discarding = true;
-    } else {
-      requestReceived(ctx);
+    } else if (headerDeadline != null) {
+      headerDeadline.requestReceived();
     }
     ApiRequest.Builder b = ApiRequest.builder(req.method().name(), path).query(rawQuery);
     if (peerChain != null) {
@@ -449,16 +447,16 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void cancelReadTimeout() {
-    if (readTimeout != null) {
-      readTimeout.cancel(false);
-      readTimeout = null;
-    }
+    readTimeout.disarm();
   }
 
   private void next(ChannelHandlerContext ctx) {
     Pending p = queue.poll();
     if (p == null) {
       busy = false;
+      if (!streaming) {
+        idle.arm(IDLE_NANOS);
+      }
       return;
     }
     busy = true;
@@ -534,15 +532,15 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   private void writeFull(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
     int status = response.status();
-    byte[] body = response.body();
+    int length = response.bodyLength();
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             HttpResponseStatus.valueOf(status),
-            body.length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+            length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.bodyView()));
     HttpHeaders h = r.headers();
     response.headers().forEach(h::set);
-    h.set("Content-Length", Integer.toString(body.length));
+    h.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
     boolean keepAlive = p.keepAlive && ctx.channel().isActive();
     if (!keepAlive) {
       h.set("Connection", "close");
@@ -611,7 +609,8 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    cancelReadTimeout();
+    readTimeout.cancel();
+    idle.cancel();
     if (body != null) {
       body.release();
       body = null;
