@@ -296,6 +296,25 @@ class KesJsonTest {
     assertThat(new KesJson.ObjectWriter().toString()).isEqualTo("{}");
   }
 
+  @Property(tries = 1000)
+  void writerBytesAreTheQuotedTextInUtf8(@ForAll String name, @ForAll String value) {
+    // the byte writer's fast path (plain ASCII) and its fallback must both equal Go's quoting
+    String expected = "{" + KesJson.quote(name) + ":" + KesJson.quote(value) + "}";
+    KesJson.ObjectWriter w = new KesJson.ObjectWriter().field(name, value);
+    assertThat(w.toBytes()).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void writerLineEndsWithGosNewlineAndClearZeroesTheBuffer() {
+    KesJson.ObjectWriter w = new KesJson.ObjectWriter().base64("plaintext", new byte[300]);
+    byte[] line = w.toLine();
+    assertThat(new String(line, StandardCharsets.UTF_8))
+        .startsWith("{\"plaintext\":\"AAAA")
+        .endsWith("\"}\n");
+    w.clear();
+    assertThat(w.toBytes()).isEqualTo(new byte[] {'}'}); // nothing of the value is left
+  }
+
   // ---- round trips
 
   @Property(tries = 500)

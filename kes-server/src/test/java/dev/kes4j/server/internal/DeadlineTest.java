@@ -1,0 +1,128 @@
+package dev.kes4j.server.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.DefaultEventLoop;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link Deadline} on a real event loop, with short times. */
+class DeadlineTest {
+  private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private final DefaultEventLoop loop = new DefaultEventLoop();
+  private final AtomicInteger expired = new AtomicInteger();
+  private final AtomicLong expiredAt = new AtomicLong();
+  private final Deadline deadline =
+      new Deadline(
+          loop,
+          () -> {
+            expiredAt.set(System.nanoTime());
+            expired.incrementAndGet();
+          });
+
+  @AfterEach
+  void stop() {
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  private <T> T onLoop(Callable<T> c) throws Exception {
+    return loop.submit(c).get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void anArmedDeadlineExpiresOnceAfterItsTime() throws Exception {
+    long armedAt =
+        onLoop(
+            () -> {
+              deadline.arm(50 * MS);
+              return System.nanoTime();
+            });
+    Thread.sleep(300);
+    assertThat(expired).hasValue(1);
+    assertThat(expiredAt.get() - armedAt).isGreaterThanOrEqualTo(50 * MS);
+    assertThat(onLoop(deadline::armed)).isFalse();
+  }
+
+  @Test
+  void aDisarmedDeadlineNeverExpires() throws Exception {
+    onLoop(
+        () -> {
+          deadline.arm(50 * MS);
+          deadline.disarm();
+          return null;
+        });
+    Thread.sleep(300);
+    assertThat(expired).hasValue(0);
+  }
+
+  @Test
+  void reArmingPushesTheExpiryBack() throws Exception {
+    // re-armed every 20 ms for 200 ms with a 100 ms deadline: it must not expire meanwhile
+    long start = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      onLoop(
+          () -> {
+            deadline.arm(100 * MS);
+            return null;
+          });
+      Thread.sleep(20);
+    }
+    long lastArm = System.nanoTime();
+    assertThat(expired).hasValue(0);
+    Thread.sleep(400);
+    assertThat(expired).hasValue(1);
+    assertThat(expiredAt.get() - lastArm).isGreaterThanOrEqualTo(80 * MS);
+    assertThat(expiredAt.get() - start).isGreaterThanOrEqualTo(280 * MS);
+  }
+
+  @Test
+  void aShorterDeadlineReplacesALaterPendingOne() throws Exception {
+    long armedAt =
+        onLoop(
+            () -> {
+              deadline.arm(TimeUnit.SECONDS.toNanos(10));
+              deadline.arm(50 * MS);
+              return System.nanoTime();
+            });
+    Thread.sleep(400);
+    assertThat(expired).hasValue(1);
+    assertThat(expiredAt.get() - armedAt).isBetween(50 * MS, TimeUnit.SECONDS.toNanos(5));
+  }
+
+  @Test
+  void aDisarmedThenReArmedDeadlineExpiresAtTheNewTime() throws Exception {
+    onLoop(
+        () -> {
+          deadline.arm(50 * MS);
+          deadline.disarm();
+          return null;
+        });
+    Thread.sleep(100); // the old task has run and found nothing to do
+    long armedAt =
+        onLoop(
+            () -> {
+              deadline.arm(50 * MS);
+              return System.nanoTime();
+            });
+    Thread.sleep(300);
+    assertThat(expired).hasValue(1);
+    assertThat(expiredAt.get() - armedAt).isGreaterThanOrEqualTo(50 * MS);
+  }
+
+  @Test
+  void cancelDropsThePendingTask() throws Exception {
+    onLoop(
+        () -> {
+          deadline.arm(50 * MS);
+          deadline.cancel();
+          return null;
+        });
+    Thread.sleep(300);
+    assertThat(expired).hasValue(0);
+  }
+}
