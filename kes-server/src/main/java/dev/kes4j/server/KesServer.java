@@ -9,6 +9,7 @@ import dev.kes4j.server.internal.HttpConnection;
 import dev.kes4j.server.internal.TlsContexts;
 import dev.kes4j.server.internal.TlsFiles;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -161,6 +162,10 @@ public final class KesServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .option(ChannelOption.AUTO_READ, false) // accept once Builder.start says so
             .childOption(ChannelOption.TCP_NODELAY, true)
+            // Netty's pooled allocator, not 4.2's default adaptive one: a request's buffers are
+            // allocated and freed on one event loop, which the pooled one serves from a thread
+            // cache (docs/performance.md: 2-4 µs less server CPU per request, same-run A/B)
+            .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
             .childHandler(
                 new ChannelInitializer<SocketChannel>() {
                   @Override
