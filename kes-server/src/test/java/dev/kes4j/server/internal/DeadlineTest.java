@@ -34,14 +34,28 @@ class DeadlineTest {
     return loop.submit(c).get(5, TimeUnit.SECONDS);
   }
 
+  /** Arms the deadline for 50 ms on the loop and, in the same task, runs {@code then}. */
+  private void armAndThen(Runnable then) throws Exception {
+    onLoop(
+        () -> {
+          deadline.arm(50 * MS);
+          then.run();
+          return null;
+        });
+  }
+
+  /** Arms the deadline on the loop; returns when it was armed. */
+  private long arm(long nanos) throws Exception {
+    return onLoop(
+        () -> {
+          deadline.arm(nanos);
+          return System.nanoTime();
+        });
+  }
+
   @Test
   void anArmedDeadlineExpiresOnceAfterItsTime() throws Exception {
-    long armedAt =
-        onLoop(
-            () -> {
-              deadline.arm(50 * MS);
-              return System.nanoTime();
-            });
+    long armedAt = arm(50 * MS);
     Thread.sleep(300);
     assertThat(expired).hasValue(1);
     assertThat(expiredAt.get() - armedAt).isGreaterThanOrEqualTo(50 * MS);
@@ -50,12 +64,7 @@ class DeadlineTest {
 
   @Test
   void aDisarmedDeadlineNeverExpires() throws Exception {
-    onLoop(
-        () -> {
-          deadline.arm(50 * MS);
-          deadline.disarm();
-          return null;
-        });
+    armAndThen(deadline::disarm);
     Thread.sleep(300);
     assertThat(expired).hasValue(0);
   }
@@ -65,11 +74,7 @@ class DeadlineTest {
     // re-armed every 20 ms for 200 ms with a 100 ms deadline: it must not expire meanwhile
     long start = System.nanoTime();
     for (int i = 0; i < 10; i++) {
-      onLoop(
-          () -> {
-            deadline.arm(100 * MS);
-            return null;
-          });
+      arm(100 * MS);
       Thread.sleep(20);
     }
     long lastArm = System.nanoTime();
@@ -82,13 +87,8 @@ class DeadlineTest {
 
   @Test
   void aShorterDeadlineReplacesALaterPendingOne() throws Exception {
-    long armedAt =
-        onLoop(
-            () -> {
-              deadline.arm(TimeUnit.SECONDS.toNanos(10));
-              deadline.arm(50 * MS);
-              return System.nanoTime();
-            });
+    arm(TimeUnit.SECONDS.toNanos(10));
+    long armedAt = arm(50 * MS);
     Thread.sleep(400);
     assertThat(expired).hasValue(1);
     assertThat(expiredAt.get() - armedAt).isBetween(50 * MS, TimeUnit.SECONDS.toNanos(5));
@@ -96,19 +96,9 @@ class DeadlineTest {
 
   @Test
   void aDisarmedThenReArmedDeadlineExpiresAtTheNewTime() throws Exception {
-    onLoop(
-        () -> {
-          deadline.arm(50 * MS);
-          deadline.disarm();
-          return null;
-        });
+    armAndThen(deadline::disarm);
     Thread.sleep(100); // the old task has run and found nothing to do
-    long armedAt =
-        onLoop(
-            () -> {
-              deadline.arm(50 * MS);
-              return System.nanoTime();
-            });
+    long armedAt = arm(50 * MS);
     Thread.sleep(300);
     assertThat(expired).hasValue(1);
     assertThat(expiredAt.get() - armedAt).isGreaterThanOrEqualTo(50 * MS);
@@ -116,12 +106,7 @@ class DeadlineTest {
 
   @Test
   void cancelDropsThePendingTask() throws Exception {
-    onLoop(
-        () -> {
-          deadline.arm(50 * MS);
-          deadline.cancel();
-          return null;
-        });
+    armAndThen(deadline::cancel);
     Thread.sleep(300);
     assertThat(expired).hasValue(0);
   }
