@@ -22,8 +22,10 @@ public final class ApiResponse {
   private final byte[] body;
   private final EventStream stream;
 
-  private static final Map<String, String> JSON_HEADERS =
-      Map.of("Content-Type", "application/json");
+  /**
+   * The headers of a JSON response; responses built with this very map share it instead of a copy.
+   */
+  static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", "application/json");
 
   private ApiResponse(int status, Map<String, String> headers, byte[] body, EventStream stream) {
     this.status = status;

@@ -16,7 +16,6 @@ import java.util.Map;
 final class Responses {
   static final String JSON = "application/json";
   static final String NDJSON = "application/x-ndjson";
-  static final Map<String, String> JSON_HEADERS = Map.of("Content-Type", JSON);
 
   private Responses() {}
 
@@ -95,7 +94,7 @@ final class Responses {
   static ApiResponse json(CharSequence body) {
     // Go's json.Encoder ends the value with a newline
     StringBuilder sb = new StringBuilder(body.length() + 1).append(body).append('\n');
-    return ApiResponse.of(200, JSON_HEADERS, KesJson.utf8(sb));
+    return ApiResponse.json(KesJson.utf8(sb));
   }
 
   /** Spec §1.2: {@code {"message":<json string>\n}}. */

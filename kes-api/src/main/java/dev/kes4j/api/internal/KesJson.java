@@ -802,16 +802,6 @@ public final class KesJson {
         .append(HEX[c & 0xf]);
   }
 
-  /** Appends the std base64 (with padding) of {@code value} as a JSON string. */
-  public static StringBuilder base64(StringBuilder sb, byte[] value) {
-    byte[] b64 = Base64.getEncoder().encode(value);
-    sb.append('"');
-    for (byte b : b64) {
-      sb.append((char) b); // the base64 alphabet never needs escaping
-    }
-    return sb.append('"');
-  }
-
   /** The UTF-8 bytes of {@code s} (strings built by this class are always well-formed). */
   public static byte[] utf8(CharSequence s) {
     return s.toString().getBytes(StandardCharsets.UTF_8);
@@ -927,23 +917,23 @@ public final class KesJson {
     /** The finished object as text. */
     @Override
     public String toString() {
-      return new String(finish(""), StandardCharsets.UTF_8);
+      return new String(finish(false), StandardCharsets.UTF_8);
     }
 
     /** The finished object as UTF-8 bytes. */
     public byte[] toBytes() {
-      return finish("");
+      return finish(false);
     }
 
     /** The finished object and a newline as UTF-8 bytes, as Go's {@code json.Encoder} ends it. */
     public byte[] toLine() {
-      return finish("\n");
+      return finish(true);
     }
 
-    private byte[] finish(String tail) {
-      byte[] out = Arrays.copyOf(buf, len + 1 + tail.length());
+    private byte[] finish(boolean newline) {
+      byte[] out = Arrays.copyOf(buf, len + (newline ? 2 : 1));
       out[len] = '}';
-      if (!tail.isEmpty()) {
+      if (newline) {
         out[len + 1] = '\n';
       }
       return out;
