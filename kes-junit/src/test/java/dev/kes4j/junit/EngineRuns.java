@@ -1,9 +1,11 @@
 package dev.kes4j.junit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.AbstractStringAssert;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -33,5 +35,15 @@ final class EngineRuns {
         .map(e -> e.getRequiredPayload(TestExecutionResult.class))
         .map(r -> r.getThrowable().orElseThrow())
         .toList();
+  }
+
+  /** The message of {@code r}'s only failure, which must be a {@code type}. */
+  static AbstractStringAssert<?> onlyFailureMessage(
+      EngineExecutionResults r, Class<? extends Throwable> type) {
+    return assertThat(failures(r))
+        .singleElement()
+        .isInstanceOf(type)
+        .extracting(Throwable::getMessage)
+        .asString();
   }
 }

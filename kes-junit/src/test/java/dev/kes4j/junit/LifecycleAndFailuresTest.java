@@ -1,6 +1,7 @@
 package dev.kes4j.junit;
 
 import static dev.kes4j.junit.EngineRuns.failures;
+import static dev.kes4j.junit.EngineRuns.onlyFailureMessage;
 import static dev.kes4j.junit.EngineRuns.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -104,11 +105,7 @@ class LifecycleAndFailuresTest {
   void aDeclaredKeyWithAnInvalidNameFailsTheTestNamingTheKey() {
     EngineExecutionResults r = runClean(InvalidKeyFixture.class);
     r.testEvents().assertStatistics(s -> s.started(1).failed(1));
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    onlyFailureMessage(r, ExtensionConfigurationException.class)
         .startsWith("@KesTest(keys): cannot create key 'bad key!': ");
   }
 
@@ -116,22 +113,14 @@ class LifecycleAndFailuresTest {
   void aDeclaredKeyThatExistsAlreadyFailsTheTest() {
     EngineExecutionResults r = runClean(KeyFromBeforeAllFixture.class);
     r.testEvents().assertStatistics(s -> s.started(1).failed(1));
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    onlyFailureMessage(r, ExtensionConfigurationException.class)
         .contains("key 'k' exists already before the test");
   }
 
   @Test
   void aKesClientInProcessIsRefusedWithTheSettingToChange() {
     EngineExecutionResults r = runClean(ClientInProcessFixture.class);
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ParameterResolutionException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    onlyFailureMessage(r, ParameterResolutionException.class)
         .contains("a KesClient parameter needs @KesTest(mode = SERVER)")
         .contains("take a KeyService");
   }
@@ -139,22 +128,14 @@ class LifecycleAndFailuresTest {
   @Test
   void aFakeSecretManagerWithTheMemoryStoreIsRefused() {
     EngineExecutionResults r = runClean(FakeWithMemoryFixture.class);
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ParameterResolutionException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    onlyFailureMessage(r, ParameterResolutionException.class)
         .contains("needs @KesTest(store = GCP_FAKE)");
   }
 
   @Test
   void perTestEnginesCannotBeInjectedIntoConstructors() {
     EngineExecutionResults r = runClean(PerTestConstructorFixture.class);
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ParameterResolutionException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    onlyFailureMessage(r, ParameterResolutionException.class)
         .contains("scope = PER_TEST")
         .contains("not into constructors");
   }
@@ -162,12 +143,7 @@ class LifecycleAndFailuresTest {
   @Test
   void aSharedEngineOnAnInstanceFieldIsAConfigurationError() {
     EngineExecutionResults r = runClean(InstanceFieldFixture.class);
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
-        .contains("static field");
+    onlyFailureMessage(r, ExtensionConfigurationException.class).contains("static field");
   }
 
   @Test
@@ -181,11 +157,7 @@ class LifecycleAndFailuresTest {
   void twoRegistrationsOnOneClassAreAConfigurationError() {
     EngineExecutionResults r = runClean(TwiceFixture.class);
     r.containerEvents().assertStatistics(s -> s.failed(1));
-    assertThat(failures(r))
-        .singleElement()
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    onlyFailureMessage(r, ExtensionConfigurationException.class)
         .contains("registered twice on " + TwiceFixture.class.getName());
   }
 

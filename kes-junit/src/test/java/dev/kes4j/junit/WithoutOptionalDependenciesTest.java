@@ -45,10 +45,7 @@ class WithoutOptionalDependenciesTest {
   @Test
   void theServerModeNamesTheMissingArtifact() {
     EngineExecutionResults r = EngineRuns.run(Server.class);
-    assertThat(EngineRuns.failures(r))
-        .singleElement()
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .extracting(Throwable::getMessage)
+    EngineRuns.onlyFailureMessage(r, ExtensionConfigurationException.class)
         .isEqualTo(
             "@KesTest(mode = SERVER) needs dev.kes4j:kes-server, which is not on the test class"
                 + " path: add <dependency><groupId>dev.kes4j</groupId><artifactId>kes-server"
@@ -59,11 +56,7 @@ class WithoutOptionalDependenciesTest {
   @Test
   void theGcpFakeStoreNamesTheMissingArtifact() {
     EngineExecutionResults r = EngineRuns.run(Gcp.class);
-    assertThat(EngineRuns.failures(r))
-        .singleElement()
-        .isInstanceOf(ExtensionConfigurationException.class)
-        .extracting(Throwable::getMessage)
-        .asString()
+    EngineRuns.onlyFailureMessage(r, ExtensionConfigurationException.class)
         .startsWith("@KesTest(store = GCP_FAKE) needs dev.kes4j:kes-keystore-gcp, which is not");
   }
 
