@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -371,16 +370,12 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       ctx.close(); // an earlier response is still pending: it must not be overtaken
       return;
     }
-    ApiResponse timedOut = ApiResponse.error(408, TIMEOUT);
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.REQUEST_TIMEOUT,
-            Unpooled.wrappedBuffer(timedOut.body()));
-    timedOut.headers().forEach(r.headers()::set);
-    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, timedOut.bodyLength());
-    r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    // the front's own answer, written like every other (Connection: close, then close); the rest
+    // of the body is dropped
+    discarding = true;
+    inputEnded = true;
+    queue.add(new Pending(null, null, ApiResponse.error(408, TIMEOUT), false, false));
+    next(ctx);
   }
 
   private void appendContent(ByteBuf content) {
