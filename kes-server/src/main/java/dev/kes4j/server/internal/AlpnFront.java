@@ -6,10 +6,8 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Completes a connection's pipeline once its TLS handshake is done: {@link H2Connection} when the
@@ -40,8 +38,6 @@ public final class AlpnFront extends ApplicationProtocolNegotiationHandler {
   protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
     ChannelPipeline p = ctx.pipeline();
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-      // the idle timer sees the connection's frames both ways, before the HTTP/2 codec
-      p.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
       p.addLast("h2", H2Connection.create(shared));
     } else {
       p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 65536));

@@ -10,7 +10,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -22,7 +24,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
@@ -71,6 +73,7 @@ public final class H2Connection extends Http2ConnectionHandler {
   /** The receive window per stream and per connection (as Go's server: 1 MiB). */
   private static final int WINDOW = 1 << 20;
 
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(AlpnFront.IDLE_SECONDS);
   private static final String TIMEOUT = "request timeout";
   private static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
 
@@ -84,6 +87,8 @@ public final class H2Connection extends Http2ConnectionHandler {
   private boolean firstHeaders = true;
   private long buffered; // body bytes held by streams not yet dispatched
   private int streaming; // log streams running
+  private boolean reading; // inside channelRead: channelReadComplete flushes what was written
+  private Deadline idle; // armed while no stream is open
 
   /** A new connection's handler. */
   static H2Connection create(HttpConnection.Shared shared) {
@@ -101,7 +106,16 @@ public final class H2Connection extends Http2ConnectionHandler {
 
     Builder(HttpConnection.Shared shared, Http2Settings settings) {
       this.shared = shared;
-      server(true);
+      // a server connection whose answers are shared out by the uniform distributor: streams
+      // here carry one small answer each, which Netty's default weighted-fair queue (priority
+      // trees, a heap per stream) spent a seventh of an h2 request's time on (docs/performance.md)
+      Http2Connection connection = new DefaultHttp2Connection(true);
+      connection
+          .remote()
+          .flowController(
+              new DefaultHttp2RemoteFlowController(
+                  connection, new UniformStreamByteDistributor(connection)));
+      connection(connection);
       // the builder sizes the header decoder and the stream limit from these at once, so they
       // hold from the first frame (clients send their first request right after the preface)
       initialSettings(settings);
@@ -135,12 +149,22 @@ public final class H2Connection extends Http2ConnectionHandler {
         .addListener(
             new Http2ConnectionAdapter() {
               @Override
+              public void onStreamActive(Http2Stream stream) {
+                if (idle != null) {
+                  idle.disarm();
+                }
+              }
+
+              @Override
               public void onStreamClosed(Http2Stream stream) {
                 Req r = stream.getProperty(key);
                 if (r != null) {
                   r.closed = true;
                   r.cancelReadTimeout();
                   releaseBody(r);
+                }
+                if (idle != null && connection().numActiveStreams() == 0) {
+                  idle.arm(IDLE_NANOS);
                 }
               }
             });
@@ -184,6 +208,17 @@ public final class H2Connection extends Http2ConnectionHandler {
     // added by AlpnFront once the TLS handshake has succeeded
     remoteAddress = AlpnFront.address(ctx);
     peerChain = HttpConnection.peerChain(ctx);
+    // spec §1.1: a connection without open streams for 90 s is closed (GOAWAY), as Go's h2 server
+    // does (its idle timer also starts when the last stream closes and ignores PINGs)
+    idle =
+        new Deadline(
+            ctx.executor(),
+            () -> {
+              if (connection().numActiveStreams() == 0) {
+                ctx.close();
+              }
+            });
+    idle.arm(IDLE_NANOS);
     super.handlerAdded(ctx); // sends our SETTINGS
     connection()
         .local()
@@ -193,14 +228,23 @@ public final class H2Connection extends Http2ConnectionHandler {
   }
 
   @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof IdleStateEvent) {
-      if (connection().numActiveStreams() == 0 && streaming == 0) {
-        ctx.close(); // GOAWAY: idle for 90 s (spec §1.1)
-      }
-      return;
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    reading = true; // answers given inline are flushed together by channelReadComplete
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    reading = false;
+    super.channelReadComplete(ctx); // flushes
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (idle != null) {
+      idle.cancel();
     }
-    super.userEventTriggered(ctx, evt);
+    super.channelInactive(ctx);
   }
 
   /** Answers 431 with a KES error body when a header list is over {@link #MAX_HEADER_LIST}. */
@@ -544,7 +588,9 @@ public final class H2Connection extends Http2ConnectionHandler {
         r.ctx.executor().schedule(() -> reset(r), LINGER.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
-    flush(r.ctx);
+    if (!reading) {
+      flush(r.ctx); // else with the other answers of this read, in channelReadComplete
+    }
   }
 
   private void reset(Req r) {
