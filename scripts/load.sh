@@ -139,6 +139,7 @@ if [[ "$MODE" == h2 ]]; then
   # warm-up over both protocols (JIT), not reported
   RUN_SECONDS="${WARM_SECONDS:-16}" ab_run 16 yes "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null
   nghttp_run "$H2_CONNS" "$WORK/gen.json" "$K/v1/key/generate/my-key" >/dev/null
+  H2_REQUESTS=2000 nghttp_run "$H2_CONNS" "$WORK/dec.json" "$K/v1/key/decrypt/my-key" >/dev/null
   h2_check="$("${CURL[@]}" --http2 -o /dev/null -w '%{http_version} %{http_code}' -X POST -d @"$WORK/gen.json" "$K/v1/key/generate/my-key")"
   [[ "$h2_check" == "2 200" ]] || { echo "kes4j did not answer generate over h2: $h2_check" >&2; exit 1; }
 
