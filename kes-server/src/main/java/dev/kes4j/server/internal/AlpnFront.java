@@ -2,7 +2,7 @@ package dev.kes4j.server.internal;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -12,9 +12,9 @@ import java.net.SocketAddress;
 /**
  * Completes a connection's pipeline once its TLS handshake is done: {@link H2Connection} when the
  * client and server agreed on {@code h2} over ALPN, {@link HttpConnection} (with Netty's HTTP/1.1
- * codec) otherwise — a client that offered only {@code http/1.1}, or no ALPN at all. A failed
- * handshake is explained in the error log ({@link TlsDiagnostics}) and closes the connection. One
- * per connection; confined to its event loop; removes itself after the handshake.
+ * request decoder) otherwise — a client that offered only {@code http/1.1}, or no ALPN at all. A
+ * failed handshake is explained in the error log ({@link TlsDiagnostics}) and closes the
+ * connection. One per connection; confined to its event loop; removes itself after the handshake.
  */
 public final class AlpnFront extends ApplicationProtocolNegotiationHandler {
   /** HTTP/1.1 limits: request line 8 KiB, headers 16 KiB, chunk 64 KiB. */
@@ -40,7 +40,8 @@ public final class AlpnFront extends ApplicationProtocolNegotiationHandler {
     if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
       p.addLast("h2", H2Connection.create(shared));
     } else {
-      p.addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 65536));
+      // requests are decoded by Netty; responses are written as bytes (Http1Wire)
+      p.addLast("http", new HttpRequestDecoder(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 65536));
       // the idle timeout is HttpConnection's own (a timer armed when it goes idle, not one that
       // every read and write resets)
       p.addLast("kes", new HttpConnection(shared));

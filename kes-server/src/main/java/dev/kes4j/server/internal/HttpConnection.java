@@ -11,16 +11,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -280,8 +274,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
       }
       if (declared <= bodyLimit) {
         // only a body this route will read is asked for
-        ctx.writeAndFlush(
-            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
+        ctx.writeAndFlush(Http1Wire.continueResponse());
       }
     }
     if (declared > bodyLimit) {
@@ -526,23 +519,13 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void writeFull(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
-    int status = response.status();
-    int length = response.bodyLength();
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.valueOf(status),
-            length == 0 ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(response.bodyView()));
-    HttpHeaders h = r.headers();
-    response.headers().forEach(h::set);
-    h.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
     boolean keepAlive = p.keepAlive && ctx.channel().isActive();
-    if (!keepAlive) {
-      h.set("Connection", "close");
-    } else if (p.http10) {
-      h.set("Connection", "keep-alive");
-    }
-    ChannelFuture f = ctx.writeAndFlush(r);
+    String connection = !keepAlive ? "close" : p.http10 ? "keep-alive" : null;
+    boolean bodiless = p.request != null && p.request.method().equals("HEAD");
+    ChannelFuture f =
+        ctx.writeAndFlush(
+            Http1Wire.response(
+                response.status(), response.headers(), response.bodyView(), connection, bodiless));
     shared.inFlight().dec();
     if (!keepAlive) {
       if (discarding && !inputEnded) {
@@ -565,10 +548,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void startStream(ChannelHandlerContext ctx, Pending p, ApiResponse response) {
-    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    response.headers().forEach(r.headers()::set);
-    HttpUtil.setTransferEncodingChunked(r, true);
-    ctx.writeAndFlush(r);
+    ctx.writeAndFlush(Http1Wire.streamHead(response.headers()));
     streaming = true;
     shared.inFlight().dec(); // a stream does not hold up shutdown
     ApiResponse.EventStream stream = response.stream().orElseThrow();
@@ -579,9 +559,9 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
             if (!ctx.channel().isActive()) {
               throw new IOException("client went away");
             }
-            ChannelFuture f =
-                ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
-            EventStreams.awaitSent(f);
+            if (chunk.length > 0) { // an empty chunk would end the body
+              EventStreams.awaitSent(ctx.writeAndFlush(Http1Wire.chunk(chunk)));
+            }
           }
 
           @Override
@@ -595,8 +575,7 @@ public final class HttpConnection extends ChannelInboundHandlerAdapter {
         sink,
         () -> {
           if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-                .addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(Http1Wire.lastChunk()).addListener(ChannelFutureListener.CLOSE);
           }
         },
         ctx::close);

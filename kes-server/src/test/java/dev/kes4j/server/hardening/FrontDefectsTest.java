@@ -172,6 +172,35 @@ class FrontDefectsTest {
   }
 
   @Test
+  void http10KeepAliveIsAnsweredWithKeepAliveAndTheConnectionServesAgain() throws Exception {
+    String r =
+        exchange(
+            "GET /version HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+                + "GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    String[] answers = r.split("(?=HTTP/1\\.1 )");
+    assertThat(answers).hasSize(2);
+    assertThat(answers[0]).startsWith("HTTP/1.1 200 ").contains("Connection: keep-alive\r\n");
+    assertThat(answers[1]).startsWith("HTTP/1.1 200 ").contains("Connection: close\r\n");
+  }
+
+  @Test
+  void theAnswerToHeadHasTheLengthButNoBodySoTheNextAnswerIsFramedRight() throws Exception {
+    // KES routes have one method each: HEAD gets the 405 (as Go KES: spec §1.1), without its body
+    String r =
+        exchange(
+            "HEAD /version HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /version HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    int second = r.indexOf("HTTP/1.1 200 ");
+    assertThat(second).isPositive();
+    String head = r.substring(0, second);
+    assertThat(head).startsWith("HTTP/1.1 405 ").endsWith("\r\n\r\n");
+    int length =
+        Integer.parseInt(head.replaceAll("(?s).*Content-Length: (\\d+)\r\n.*", "$1").trim());
+    assertThat(length).isPositive(); // the error body a GET-like answer would carry
+    assertThat(r.substring(second)).contains("\"version\":");
+  }
+
+  @Test
   void aDeclaredBodyOverTheLimitIsAnsweredBeforeItIsSent() throws Exception {
     // no body byte is ever written: the answer cannot wait for it (nor for the 15 s route timeout)
     String r =
