@@ -79,6 +79,10 @@ public final class Kes4j implements Callable<Integer> {
    */
   public static void main(String[] args) throws InterruptedException {
     dev.kes4j.cli.internal.Logging.install();
+    if (args.length > 0 && args[0].equals("server")) {
+      // overlaps the TLS set-up with parsing the command line and making keys
+      dev.kes4j.server.internal.TlsContexts.warmUp();
+    }
     int code = run(System.out, System.err, args);
     if (code != RUNNING) {
       System.exit(code);

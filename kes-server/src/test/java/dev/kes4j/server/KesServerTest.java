@@ -258,6 +258,48 @@ class KesServerTest {
         .contains("\"ip\":\"127.0.0.1\"");
   }
 
+  static Stream<Arguments> serverKeys() {
+    return Stream.of(
+        Arguments.of("RSA", 2048, KesServer.TlsProvider.JDK),
+        Arguments.of("RSA", 2048, KesServer.TlsProvider.OPENSSL),
+        Arguments.of("EC", 384, KesServer.TlsProvider.JDK),
+        Arguments.of("EC", 384, KesServer.TlsProvider.OPENSSL),
+        Arguments.of("Ed25519", 0, KesServer.TlsProvider.JDK));
+  }
+
+  @ParameterizedTest(name = "{0} {1} over {2}")
+  @MethodSource("serverKeys")
+  void everyServerKeyTypeHandsShakes(String algorithm, int bits, KesServer.TlsProvider provider)
+      throws Exception {
+    // the server's key goes to the TLS provider through an in-memory JKS key store (TlsContexts)
+    if (provider == KesServer.TlsProvider.OPENSSL) {
+      Assumptions.assumeTrue(OpenSsl.isAvailable(), "netty-tcnative BoringSSL not available here");
+    }
+    java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance(algorithm);
+    if (bits > 0) {
+      g.initialize(bits);
+    }
+    Pki.Issued cert =
+        Pki.issue(
+            g.generateKeyPair(),
+            "localhost",
+            Pki.Usage.SERVER,
+            List.of("localhost"),
+            List.of("127.0.0.1"),
+            Duration.ofDays(1),
+            CERTS.ca);
+    try (KesServer s =
+        KesServer.builder(KesHttpApi.fromConfig(kes, KesConfig.parse(config(""))))
+            .address("127.0.0.1:0")
+            .tlsProvider(provider)
+            .certificate(cert.privateKey(), List.of(cert.certificate(), CERTS.ca.certificate()))
+            .start()) {
+      assertThat(s.tlsProvider())
+          .startsWith(provider == KesServer.TlsProvider.JDK ? "JDK" : "Open");
+      assertThat(send(MALLORY_CLIENT, s, "GET", "/version", null).statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void boringSslServesEcdsaClientsButNotEd25519() throws Exception {
     Assumptions.assumeTrue(OpenSsl.isAvailable(), "netty-tcnative BoringSSL not available here");

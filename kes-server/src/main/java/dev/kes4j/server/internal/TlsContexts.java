@@ -31,6 +31,31 @@ import javax.net.ssl.X509TrustManager;
 public final class TlsContexts {
   private TlsContexts() {}
 
+  /**
+   * Starts loading the JDK's and Netty's TLS set-up on a daemon thread, for a process that is about
+   * to start a server and has other start-up work (parsing its command line, making keys) to do
+   * meanwhile: on the first {@link #server} call Netty's JDK context reads the JDK's CA store and
+   * Netty's server context builds a throw-away key store (≈ 0.3 s together on a cold JVM). Returns
+   * at once; a failure is left for {@link #server} to report.
+   */
+  public static void warmUp() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                ClassLoader loader = TlsContexts.class.getClassLoader();
+                Class.forName("io.netty.handler.ssl.JdkSslContext", true, loader);
+                // its static check builds a throw-away key store (PKCS12: 10,000 PBKDF2 rounds)
+                Class.forName("io.netty.handler.ssl.JdkSslServerContext", true, loader);
+              } catch (ClassNotFoundException | LinkageError e) {
+                // server() meets the same failure and reports it
+              }
+            },
+            "kes4j-tls-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** The context and the provider's name. */
   public record Result(SslContext context, String provider) {}
 
@@ -54,6 +79,11 @@ public final class TlsContexts {
       SslContextBuilder b =
           SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
               .sslProvider(openSsl ? SslProvider.OPENSSL : SslProvider.JDK)
+              // Netty hands the key to the TLS provider through an in-memory key store, never
+              // written anywhere: JKS protects the entry cheaply, where PKCS12 (the default) runs
+              // 10,000 PBKDF2 iterations to put it in and as many to take it out (≈ 0.2 s of a
+              // start)
+              .keyStoreType("JKS")
               .protocols("TLSv1.3", "TLSv1.2")
               .clientAuth(requireCertificate ? ClientAuth.REQUIRE : ClientAuth.OPTIONAL);
       if (http2) {
