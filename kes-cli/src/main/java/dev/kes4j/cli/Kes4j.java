@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -54,19 +55,21 @@ import picocli.CommandLine.Option;
       "Client commands read $MINIO_KES_SERVER / $KES_SERVER / $MINIO_KMS_KES_ENDPOINT,"
           + " $KES_API_KEY (or $KES_CLIENT_KEY and $KES_CLIENT_CERT) unless flags are given.",
       Exit.HELP
-    },
-    subcommands = {
-      Kes4j.Server.class,
-      IdentityCommands.Identity.class,
-      KeyCommands.Key.class,
-      Commands.Policy.class,
-      Commands.Status.class,
-      Commands.Log.class,
-      Doctor.class,
-      dev.kes4j.cli.internal.Migrate.class,
-      IdentityCommands.Tool.class
     })
 public final class Kes4j implements Callable<Integer> {
+  /** The top-level commands, in the order the usage lists them. */
+  private static final List<Class<?>> COMMANDS =
+      List.of(
+          Kes4j.Server.class,
+          IdentityCommands.Identity.class,
+          KeyCommands.Key.class,
+          Commands.Policy.class,
+          Commands.Status.class,
+          Commands.Log.class,
+          Doctor.class,
+          dev.kes4j.cli.internal.Migrate.class,
+          IdentityCommands.Tool.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Picocli creates it. */
@@ -117,11 +120,16 @@ public final class Kes4j implements Callable<Integer> {
       PrintStream out, PrintStream err, InputStream in, Map<String, String> env, String... args) {
     java.io.PrintWriter o = new java.io.PrintWriter(out, true);
     java.io.PrintWriter e = new java.io.PrintWriter(err, true);
-    CommandLine cl = commandLine(new Io(o, e, in, env));
+    CommandLine cl = commandLine(new Io(o, e, in, env), args);
     return cl.execute(args);
   }
 
-  static CommandLine commandLine(Io io) {
+  /**
+   * The command line for {@code args}: when they start with a command's name, only that command is
+   * built (picocli builds a command's whole model by reflection; building all of them took a
+   * quarter of a server's start-up), otherwise all of them, for the usage and its suggestions.
+   */
+  static CommandLine commandLine(Io io, String... args) {
     CommandLine.IFactory defaults = CommandLine.defaultFactory();
     CommandLine.IFactory factory =
         new CommandLine.IFactory() {
@@ -135,6 +143,13 @@ public final class Kes4j implements Callable<Integer> {
           }
         };
     CommandLine cl = new CommandLine(new Kes4j(), factory);
+    String first = args.length > 0 ? args[0] : "";
+    boolean known = COMMANDS.stream().anyMatch(c -> name(c).equals(first));
+    for (Class<?> c : COMMANDS) {
+      if (!known || name(c).equals(first)) {
+        cl.addSubcommand(new CommandLine(c, factory));
+      }
+    }
     // --config=~/x.yaml: the shell leaves ~ after '=' alone; every path option expands it
     cl.registerConverter(Path.class, HomePaths::expand);
     cl.setOut(io.out());
@@ -147,6 +162,10 @@ public final class Kes4j implements Callable<Integer> {
           return Exit.of(ex);
         });
     return cl;
+  }
+
+  private static String name(Class<?> command) {
+    return command.getAnnotation(Command.class).name();
   }
 
   @Override

@@ -180,7 +180,7 @@ final class CliServer implements AutoCloseable {
             new ByteArrayInputStream(new byte[0]),
             env,
             true);
-    int code = Kes4j.commandLine(io).execute(args);
+    int code = Kes4j.commandLine(io, args).execute(args);
     return new Result(code, out.toString(), err.toString());
   }
 

@@ -410,6 +410,29 @@ class Kes4jTest {
   }
 
   @Test
+  void aCommandBuiltAloneHasTheSameHelpAndTheRootStillListsEveryCommand() {
+    // `kes4j server ...` builds only the server command (start-up); its help is the full tree's
+    Result alone = run("server", "--help");
+    java.io.StringWriter out = new java.io.StringWriter();
+    dev.kes4j.cli.internal.Io io =
+        new dev.kes4j.cli.internal.Io(
+            new java.io.PrintWriter(out, true),
+            new java.io.PrintWriter(new java.io.StringWriter(), true),
+            new java.io.ByteArrayInputStream(new byte[0]),
+            java.util.Map.of());
+    Kes4j.commandLine(io).getSubcommands().get("server").usage(io.out());
+    assertThat(alone.code()).isZero();
+    assertThat(alone.out()).startsWith("Usage: kes4j server ").isEqualTo(out.toString());
+    Result root = run("--help");
+    for (String command :
+        java.util.List.of(
+            "server", "identity", "key", "policy", "status", "log", "doctor", "migrate")) {
+      assertThat(root.out()).containsPattern("(?m)^ +" + command + " ");
+    }
+    assertThat(run("serv").err()).contains("Did you mean: kes4j server?");
+  }
+
+  @Test
   void goDurations() {
     assertThat(Kes4j.parseDuration("720h")).isEqualTo(Duration.ofHours(720));
     assertThat(Kes4j.parseDuration("1h30m")).isEqualTo(Duration.ofMinutes(90));
