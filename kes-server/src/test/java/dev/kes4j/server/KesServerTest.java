@@ -269,8 +269,8 @@ class KesServerTest {
 
   @ParameterizedTest(name = "{0} {1} over {2}")
   @MethodSource("serverKeys")
-  void everyServerKeyTypeHandsShakes(String algorithm, int bits, KesServer.TlsProvider provider)
-      throws Exception {
+  void everyServerKeyTypeCompletesAHandshake(
+      String algorithm, int bits, KesServer.TlsProvider provider) throws Exception {
     // the server's key goes to the TLS provider through an in-memory JKS key store (TlsContexts)
     if (provider == KesServer.TlsProvider.OPENSSL) {
       Assumptions.assumeTrue(OpenSsl.isAvailable(), "netty-tcnative BoringSSL not available here");

@@ -46,11 +46,12 @@ final class Http1Wire {
       String connection,
       boolean bodiless) {
     int length = body.remaining();
-    byte[] contentLength = ascii(Integer.toString(length));
+    String contentLength = Integer.toString(length);
     byte[] statusLine = statusLineOf(status);
-    int size = statusLine.length + headersSize(headers) + contentLengthSize(contentLength);
+    int size =
+        statusLine.length + headersSize(headers) + headerSize("Content-Length", contentLength);
     if (connection != null) {
-      size += "Connection: ".length() + connection.length() + 2;
+      size += headerSize("Connection", connection);
     }
     size += 2 + (bodiless ? 0 : length);
     byte[] out = new byte[size];
@@ -71,7 +72,7 @@ final class Http1Wire {
   static ByteBuf streamHead(Map<String, String> headers) {
     byte[] statusLine = statusLineOf(200);
     int size =
-        statusLine.length + headersSize(headers) + "Transfer-Encoding: chunked\r\n\r\n".length();
+        statusLine.length + headersSize(headers) + headerSize("Transfer-Encoding", "chunked") + 2;
     byte[] out = new byte[size];
     int at = put(out, 0, statusLine);
     at = putHeaders(out, at, headers);
@@ -118,14 +119,14 @@ final class Http1Wire {
     int size = 0;
     for (Map.Entry<String, String> e : headers.entrySet()) {
       if (!replaced(e.getKey())) {
-        size += e.getKey().length() + 2 + e.getValue().length() + 2;
+        size += headerSize(e.getKey(), e.getValue());
       }
     }
     return size;
   }
 
-  private static int contentLengthSize(byte[] value) {
-    return "Content-Length: ".length() + value.length + 2;
+  private static int headerSize(String name, String value) {
+    return name.length() + 2 + value.length() + 2; // "name: value\r\n"
   }
 
   private static int putHeaders(byte[] out, int at, Map<String, String> headers) {
@@ -142,14 +143,6 @@ final class Http1Wire {
     out[at++] = ':';
     out[at++] = ' ';
     at = putText(out, at, value);
-    return put(out, at, CRLF);
-  }
-
-  private static int putHeader(byte[] out, int at, String name, byte[] value) {
-    at = putText(out, at, name);
-    out[at++] = ':';
-    out[at++] = ' ';
-    at = put(out, at, value);
     return put(out, at, CRLF);
   }
 
