@@ -44,6 +44,7 @@ import java.util.function.UnaryOperator;
  *   key_format: protobuf | legacy_json    # default protobuf; legacy_json for stores shared with KES ≤ 0.18
  *   lenient_names: false                  # accept key names KES 0.16 allowed (e.g. with '.')
  *   errors: legacy | current              # HTTP error strings; default legacy (spec §1.2)
+ *   heap_objects: 1m | off                # how often /v1/metrics may count heap objects (a heap walk)
  *   strict: false                         # unknown settings are errors instead of warnings
  * </pre>
  *
@@ -194,6 +195,7 @@ public final class KesConfig {
   private final CiphertextFormat ciphertextFormat;
   private final KeyBlobFormat keyFormat;
   private final boolean lenientNames;
+  private final Duration heapObjectsEvery;
   private final ErrorMessages errorMessages;
   private final List<String> warnings;
   // for KeyStoreSettings: the keystore section with its lines, and whether unknown keys are errors
@@ -216,6 +218,7 @@ public final class KesConfig {
     this.ciphertextFormat = b.ciphertextFormat;
     this.keyFormat = b.keyFormat;
     this.lenientNames = b.lenientNames;
+    this.heapObjectsEvery = b.heapObjectsEvery;
     this.errorMessages = b.errorMessages;
     this.warnings = List.copyOf(b.warnings);
     this.keystoreNode = b.keystoreNode;
@@ -281,6 +284,7 @@ public final class KesConfig {
             "key_format",
             "lenient_names",
             "errors",
+            "heap_objects",
             "strict"),
         true,
         b.warnings);
@@ -353,6 +357,11 @@ public final class KesConfig {
     ConfigNode errors = ext.child("errors");
     if (!errors.isNull()) {
       b.errorMessages = enumValue(errors, ErrorMessages.class);
+    }
+    ConfigNode heapObjects = ext.child("heap_objects");
+    if (!heapObjects.isNull()) {
+      boolean off = heapObjects.text().trim().equalsIgnoreCase("off");
+      b.heapObjectsEvery = off ? Duration.ZERO : duration(heapObjects, Duration.ZERO);
     }
     return new KesConfig(b);
   }
@@ -686,6 +695,14 @@ public final class KesConfig {
     return errorMessages;
   }
 
+  /**
+   * How often {@code /v1/metrics} may count heap objects ({@code kes4j: heap_objects}; {@code off}
+   * is {@link Duration#ZERO}), or empty when the config does not say.
+   */
+  public Optional<Duration> heapObjectsEvery() {
+    return Optional.ofNullable(heapObjectsEvery);
+  }
+
   /** Warnings found while parsing, such as unknown settings (each names path and line). */
   public List<String> warnings() {
     return warnings;
@@ -721,6 +738,7 @@ public final class KesConfig {
     KeyBlobFormat keyFormat = KeyBlobFormat.PROTOBUF;
     boolean lenientNames;
     ErrorMessages errorMessages = ErrorMessages.LEGACY;
+    Duration heapObjectsEvery;
     final List<String> warnings = new ArrayList<>();
     ConfigNode keystoreNode;
     boolean strict;

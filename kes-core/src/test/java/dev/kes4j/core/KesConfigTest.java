@@ -151,6 +151,21 @@ class KesConfigTest {
       assertThat(config.ciphertextFormat()).isEqualTo(CiphertextFormat.BINARY);
       assertThat(config.keyFormat()).isEqualTo(KeyBlobFormat.LEGACY_JSON);
       assertThat(config.errorMessages()).isEqualTo(KesConfig.ErrorMessages.CURRENT);
+      assertThat(config.heapObjectsEvery()).contains(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void heapObjectCountingIsADurationOrOffAndUnsetByDefault() {
+      String base = "admin:\n  identity: x\nkeystore:\n  mem: {}\n";
+      assertThat(parse(base, Map.of()).heapObjectsEvery()).isEmpty();
+      assertThat(parse(base + "kes4j:\n  heap_objects: off\n", Map.of()).heapObjectsEvery())
+          .contains(Duration.ZERO);
+      assertThat(parse(base + "kes4j:\n  heap_objects: 30s\n", Map.of()).heapObjectsEvery())
+          .contains(Duration.ofSeconds(30));
+      assertThatThrownBy(() -> parse(base + "kes4j:\n  heap_objects: -1m\n", Map.of()))
+          .hasMessage("kes4j.heap_objects (line 6): duration must not be negative: -1m");
+      assertThatThrownBy(() -> parse(base + "kes4j:\n  heap_objects: hourly\n", Map.of()))
+          .hasMessageStartingWith("kes4j.heap_objects (line 6): time: ");
     }
 
     @Test

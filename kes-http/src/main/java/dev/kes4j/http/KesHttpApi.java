@@ -11,6 +11,7 @@ import dev.kes4j.core.AuditEvent;
 import dev.kes4j.core.AuditSink;
 import dev.kes4j.core.Kes;
 import dev.kes4j.core.KesConfig;
+import dev.kes4j.http.internal.HeapObjects;
 import dev.kes4j.http.internal.IdentityCache;
 import dev.kes4j.http.internal.LogHub;
 import dev.kes4j.http.internal.RefusalLog;
@@ -149,7 +150,7 @@ public final class KesHttpApi implements AutoCloseable {
     this.errors = b.errors;
     this.extraAudit = b.audit;
     this.clock = b.clock;
-    this.metrics = new ServerMetrics(kes.startTime());
+    this.metrics = new ServerMetrics(kes.startTime(), HeapObjects.every(b.heapObjectsEvery));
     this.table =
         RouteTable.of(
             new KeyHandlers(kes, b.legacyListing),
@@ -194,7 +195,8 @@ public final class KesHttpApi implements AutoCloseable {
 
   /**
    * An API configured from a KES config: its error strings ({@code kes4j: errors}), {@code api:}
-   * route overrides, name rules, and ndjson listing for 0.16 configs.
+   * route overrides, name rules, ndjson listing for 0.16 configs, and heap object counting ({@code
+   * kes4j: heap_objects}, off unless the config sets it).
    */
   public static KesHttpApi fromConfig(Kes kes, KesConfig config) {
     return builder(kes)
@@ -202,6 +204,7 @@ public final class KesHttpApi implements AutoCloseable {
         .apiOverrides(config.api())
         .lenientNames(config.lenientNames())
         .legacyListing(config.schema() == KesConfig.Schema.V0_16)
+        .heapObjectsEvery(config.heapObjectsEvery().orElse(Duration.ZERO))
         .build();
   }
 
@@ -554,6 +557,7 @@ public final class KesHttpApi implements AutoCloseable {
     private AuditSink audit = AuditSink.NONE;
     private Clock clock = Clock.systemUTC();
     private String commit = dev.kes4j.http.internal.BuildInfo.commit();
+    private Duration heapObjectsEvery = Duration.ZERO;
 
     private Builder(Kes kes) {
       this.kes = Objects.requireNonNull(kes, "kes");
@@ -601,6 +605,24 @@ public final class KesHttpApi implements AutoCloseable {
      */
     public Builder commit(String commit) {
       this.commit = Objects.requireNonNull(commit, "commit");
+      return this;
+    }
+
+    /**
+     * How often a {@code /v1/metrics} scrape may count the JVM's heap objects for {@code
+     * kes_system_mem_heap_objects} (default {@link Duration#ZERO}: never, the gauge reads 0). A
+     * count is a heap walk that stops every thread of the JVM for about 10 ns per object, so turn
+     * it on only where the API owns the JVM, or its heap is small; the reference server counts once
+     * a minute. Between counts a scrape reports the last one.
+     *
+     * @throws IllegalArgumentException if {@code interval} is negative
+     */
+    public Builder heapObjectsEvery(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("negative heap object count interval: " + interval);
+      }
+      this.heapObjectsEvery = interval;
       return this;
     }
 

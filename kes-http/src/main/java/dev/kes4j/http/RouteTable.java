@@ -35,7 +35,7 @@ final class RouteTable {
             ApiPath.METRICS,
             0,
             Duration.ofSeconds(15),
-            NEVER,
+            ALWAYS, // a scrape may count heap objects (HeapObjects: a heap walk)
             VERIFY,
             false, // KES neither counts nor audits scrapes
             INTERNAL,

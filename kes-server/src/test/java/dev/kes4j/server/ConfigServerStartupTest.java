@@ -209,4 +209,38 @@ class ConfigServerStartupTest {
       assertThat(s.server().address().getPort()).isPositive();
     }
   }
+
+  static double heapObjects(ConfigServer s) throws Exception {
+    HttpClient c =
+        HttpClient.newBuilder()
+            .sslContext(CERTS.clientContext(ADMIN))
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    String body =
+        c.send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "https://127.0.0.1:" + s.server().address().getPort() + "/v1/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    String line =
+        body.lines()
+            .filter(l -> l.startsWith("kes_system_mem_heap_objects "))
+            .findFirst()
+            .orElseThrow();
+    return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+  }
+
+  @Test
+  void metricsCountHeapObjectsUnlessTheConfigTurnsItOff() throws Exception {
+    fake = new FakeSecretManager().start();
+    String yaml = config("my-project", GOOD_TLS, "127.0.0.1:0");
+    try (ConfigServer s = start(yaml)) {
+      assertThat(heapObjects(s)).isGreaterThan(10_000);
+    }
+    try (ConfigServer s = start(yaml + "kes4j:\n  heap_objects: off\n")) {
+      assertThat(heapObjects(s)).isZero();
+    }
+  }
 }

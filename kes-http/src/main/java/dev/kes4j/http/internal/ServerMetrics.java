@@ -194,8 +194,11 @@ public final class ServerMetrics {
           "kes_log_audit_events", "Number of audit log events written to the audit log targets.");
   private final List<Family> families;
 
-  /** The metrics; {@code started} is the server's start time for the up-time gauge. */
-  public ServerMetrics(Instant started) {
+  /**
+   * The metrics; {@code started} is the server's start time for the up-time gauge, {@code
+   * heapObjects} counts for the heap objects gauge.
+   */
+  public ServerMetrics(Instant started, HeapObjects heapObjects) {
     Runtime rt = Runtime.getRuntime();
     List<Family> all = new ArrayList<>();
     all.add(success);
@@ -237,12 +240,8 @@ public final class ServerMetrics {
     all.add(
         new Gauge(
             "kes_system_mem_heap_objects",
-            // Go's runtime.MemStats.HeapObjects counts live heap objects; the JVM keeps no such
-            // count (only a full-GC class histogram has one, far too costly per scrape), so the
-            // family is kept (kms-go requires it) with 0 = not measured; README "Compatibility"
-            "The number of objects currently allocated on the heap. Not measured on the JVM"
-                + " (no live object count without a full GC): always 0.",
-            () -> 0));
+            "The number of objects currently allocated on the heap.",
+            heapObjects::count));
     all.add(
         new Gauge(
             "kes_system_mem_stack_used",

@@ -3,6 +3,7 @@ package dev.kes4j.http.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
  */
 class ServerMetricsTest {
   static ServerMetrics sample() {
-    ServerMetrics m = new ServerMetrics(Instant.now());
+    ServerMetrics m = new ServerMetrics(Instant.now(), HeapObjects.every(Duration.ZERO));
     m.requestStarted();
     m.requestEnded(200, 3_000_000L);
     m.requestStarted();
@@ -127,7 +128,7 @@ class ServerMetricsTest {
 
   @Test
   void labelledCountersWithoutSamplesAreLeftOut() {
-    String text = scrape(new ServerMetrics(Instant.now()), null);
+    String text = scrape(new ServerMetrics(Instant.now(), HeapObjects.every(Duration.ZERO)), null);
     assertThat(text)
         .startsWith(
             "# HELP kes_http_request_active Number of active requests that are not finished, yet.\n"
@@ -140,8 +141,20 @@ class ServerMetricsTest {
   }
 
   @Test
+  void heapObjectsGaugeReadsTheCounter() {
+    ServerMetrics m =
+        new ServerMetrics(
+            Instant.now(), new HeapObjects(Duration.ofMinutes(1), () -> 0L, () -> 123_456L));
+    assertThat(scrape(m, ""))
+        .contains(
+            "# HELP kes_system_mem_heap_objects The number of objects currently allocated on the"
+                + " heap.\n# TYPE kes_system_mem_heap_objects gauge\n"
+                + "kes_system_mem_heap_objects 123456.0\n");
+  }
+
+  @Test
   void bucketBoundsAreInclusive() {
-    ServerMetrics m = new ServerMetrics(Instant.now());
+    ServerMetrics m = new ServerMetrics(Instant.now(), HeapObjects.every(Duration.ZERO));
     m.requestStarted();
     m.requestEnded(200, 10_000_000L); // exactly 0.01 s
     assertThat(scrape(m, "")).contains("kes_http_response_time_bucket{le=\"0.01\"} 1\n");

@@ -25,6 +25,13 @@ import java.util.Optional;
  */
 public final class ConfigServer implements AutoCloseable {
   /**
+   * How often the reference server's {@code /v1/metrics} counts heap objects unless {@code kes4j:
+   * heap_objects} says otherwise: its heap is small (the launcher bounds it at 256 MiB), so a count
+   * pauses it for milliseconds (docs/performance.md).
+   */
+  public static final Duration HEAP_OBJECTS_EVERY = Duration.ofMinutes(1);
+
+  /**
    * Command-line overrides of the config (all optional).
    *
    * @param address {@code --addr}
@@ -119,7 +126,8 @@ public final class ConfigServer implements AutoCloseable {
               .errorMessages(config.errorMessages())
               .apiOverrides(config.api())
               .lenientNames(config.lenientNames())
-              .legacyListing(config.schema() == KesConfig.Schema.V0_16);
+              .legacyListing(config.schema() == KesConfig.Schema.V0_16)
+              .heapObjectsEvery(config.heapObjectsEvery().orElse(HEAP_OBJECTS_EVERY));
       if (auditToStdout(config.auditLog())) {
         audit = new AsyncLines(stdout, "kes4j-audit-stdout");
         AsyncLines out = audit;

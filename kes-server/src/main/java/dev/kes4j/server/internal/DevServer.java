@@ -96,7 +96,10 @@ public final class DevServer implements AutoCloseable {
       try {
         kes.createKey(DEFAULT_KEY);
         server =
-            KesServer.builder(KesHttpApi.builder(kes).build())
+            KesServer.builder(
+                    KesHttpApi.builder(kes)
+                        .heapObjectsEvery(ConfigServer.HEAP_OBJECTS_EVERY)
+                        .build())
                 .address(address)
                 .tlsProvider(provider)
                 .certificate(serverCert.privateKey(), List.of(serverCert.certificate()))

@@ -43,6 +43,10 @@ class DevServerTest {
 
   /** What the banner tells a user to do: connect with the files in {@code dir}. */
   static int statusWithTheFiles(Path dir, DevServer s) throws Exception {
+    return getWithTheFiles(dir, s, "/v1/status").statusCode();
+  }
+
+  static HttpResponse<String> getWithTheFiles(Path dir, DevServer s, String path) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
     ks.setKeyEntry(
@@ -63,9 +67,25 @@ class DevServerTest {
     HttpClient c =
         HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(10)).build();
     return c.send(
-            HttpRequest.newBuilder(URI.create(s.endpoint() + "/v1/status")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .statusCode();
+        HttpRequest.newBuilder(URI.create(s.endpoint() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metricsCountTheHeapObjects(@TempDir Path tmp) throws Exception {
+    Path dir = tmp.resolve("dev");
+    try (DevServer s = DevServer.start("127.0.0.1:0", dir, KesServer.TlsProvider.JDK)) {
+      HttpResponse<String> r = getWithTheFiles(dir, s, "/v1/metrics");
+      assertThat(r.statusCode()).isEqualTo(200);
+      String line =
+          r.body()
+              .lines()
+              .filter(l -> l.startsWith("kes_system_mem_heap_objects "))
+              .findFirst()
+              .orElseThrow();
+      // a running server holds far more than 10,000 objects (its classes alone are thousands)
+      assertThat(Double.parseDouble(line.substring(line.indexOf(' ') + 1))).isGreaterThan(10_000);
+    }
   }
 
   @Test
