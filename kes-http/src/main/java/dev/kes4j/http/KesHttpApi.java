@@ -611,9 +611,9 @@ public final class KesHttpApi implements AutoCloseable {
     /**
      * How often a {@code /v1/metrics} scrape may count the JVM's heap objects for {@code
      * kes_system_mem_heap_objects} (default {@link Duration#ZERO}: never, the gauge reads 0). A
-     * count is a heap walk that stops every thread of the JVM for about 10 ns per object, so turn
-     * it on only where the API owns the JVM, or its heap is small; the reference server counts once
-     * a minute. Between counts a scrape reports the last one.
+     * count is a heap walk that stops every thread of the JVM for 10–40 ns per object, so turn it
+     * on only where the API owns the JVM, or its heap is small; the reference server counts once a
+     * minute. Between counts a scrape reports the last one.
      *
      * @throws IllegalArgumentException if {@code interval} is negative
      */

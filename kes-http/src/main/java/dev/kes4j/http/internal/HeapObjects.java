@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The JVM keeps no such count. It is taken by a heap inspection, the diagnostic command {@code
  * GC.class_histogram -all}: no collection is forced, but the heap is walked while every thread is
- * stopped, about 10 ns per object (a few milliseconds for the reference server's heap, 50 ms for 5
- * million objects; docs/performance.md). So {@link #count} inspects at most once per interval and
- * otherwise returns the last count; with {@link Duration#ZERO} it never inspects and returns 0. On
- * a JVM without the diagnostic command the count stays 0 (logged once).
+ * stopped, 10–40 ns per object (10–19 ms for the reference server's heap, 51 ms for 5.4 million
+ * objects; docs/performance.md). So {@link #count} inspects at most once per interval and otherwise
+ * returns the last count; with {@link Duration#ZERO} it never inspects and returns 0. On a JVM
+ * without the diagnostic command the count stays 0 (logged once).
  *
  * <p>Thread-safe. {@link #count} blocks for the inspection when the last one is older than the
  * interval; a caller arriving during an inspection gets the previous count instead of waiting.
@@ -60,6 +60,7 @@ public final class HeapObjects {
         }
       } catch (RuntimeException e) {
         unavailable = true;
+        count = 0;
         LOG.warn(
             "kes_system_mem_heap_objects stays 0: this JVM cannot inspect its heap ({})",
             e.toString());

@@ -110,6 +110,25 @@ class HeapObjectsTest {
       assertThat(h.count()).isZero();
       assertThat(calls).hasValue(1);
     }
+
+    @Test
+    void anInspectionThatFailsAfterACountDropsTheStaleCount() {
+      AtomicInteger calls = new AtomicInteger();
+      HeapObjects h =
+          new HeapObjects(
+              Duration.ofNanos(1),
+              now::incrementAndGet,
+              () -> {
+                if (calls.incrementAndGet() > 1) {
+                  throw new IllegalStateException("GC.class_histogram failed");
+                }
+                return 42L;
+              });
+      assertThat(h.count()).isEqualTo(42);
+      assertThat(h.count()).isZero();
+      assertThat(h.count()).isZero();
+      assertThat(calls).hasValue(2);
+    }
   }
 
   @Nested
