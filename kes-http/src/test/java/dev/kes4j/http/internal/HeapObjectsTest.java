@@ -95,39 +95,34 @@ class HeapObjectsTest {
       assertThat(calls).hasValue(2);
     }
 
+    /** A counter whose inspection answers 42 for the first {@code successes} calls, then fails. */
+    HeapObjects failingAfter(int successes) {
+      return new HeapObjects(
+          Duration.ofNanos(1),
+          now::incrementAndGet,
+          () -> {
+            if (inspections.incrementAndGet() > successes) {
+              throw new IllegalStateException("GC.class_histogram failed");
+            }
+            return 42L;
+          });
+    }
+
     @Test
     void aJvmThatCannotInspectReportsZeroAndStopsTrying() {
-      AtomicInteger calls = new AtomicInteger();
-      HeapObjects h =
-          new HeapObjects(
-              Duration.ofNanos(1),
-              now::incrementAndGet,
-              () -> {
-                calls.incrementAndGet();
-                throw new IllegalStateException("no DiagnosticCommand");
-              });
+      HeapObjects h = failingAfter(0);
       assertThat(h.count()).isZero();
       assertThat(h.count()).isZero();
-      assertThat(calls).hasValue(1);
+      assertThat(inspections).hasValue(1);
     }
 
     @Test
     void anInspectionThatFailsAfterACountDropsTheStaleCount() {
-      AtomicInteger calls = new AtomicInteger();
-      HeapObjects h =
-          new HeapObjects(
-              Duration.ofNanos(1),
-              now::incrementAndGet,
-              () -> {
-                if (calls.incrementAndGet() > 1) {
-                  throw new IllegalStateException("GC.class_histogram failed");
-                }
-                return 42L;
-              });
+      HeapObjects h = failingAfter(1);
       assertThat(h.count()).isEqualTo(42);
       assertThat(h.count()).isZero();
       assertThat(h.count()).isZero();
-      assertThat(calls).hasValue(2);
+      assertThat(inspections).hasValue(2);
     }
   }
 
