@@ -18,10 +18,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * A real kes4j server on 127.0.0.1:0 with a CA-issued server certificate, an admin API key and
@@ -136,6 +141,24 @@ final class CliServer implements AutoCloseable {
   }
 
   /** Environment for a certificate identity written by {@link #write}. */
+  /** Key managers presenting this server's certificate, for test servers that stand in for it. */
+  KeyManager[] serverKeyManagers() throws GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try {
+      ks.load(null, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ks.setKeyEntry(
+        "server",
+        serverCert.privateKey(),
+        "pw".toCharArray(),
+        new Certificate[] {serverCert.certificate()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
+    kmf.init(ks, "pw".toCharArray());
+    return kmf.getKeyManagers();
+  }
+
   Map<String, String> certEnv(String name) {
     Map<String, String> env = new HashMap<>();
     env.put("MINIO_KES_SERVER", url());

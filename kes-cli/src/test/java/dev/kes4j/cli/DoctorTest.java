@@ -177,6 +177,22 @@ class DoctorTest {
   }
 
   @Test
+  void serverThatResetsTheConnectionOnTheClientCertificate() throws Exception {
+    try (ResettingTlsServer resetting = new ResettingTlsServer(server)) {
+      Map<String, String> env = server.certEnv("app");
+      env.put("MINIO_KES_SERVER", "https://127.0.0.1:" + resetting.port());
+      Result r = doctor(env);
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.out())
+          .contains("[FAIL] TLS")
+          .contains("the server sent its certificate, then closed the connection")
+          .contains("it refused the client certificate")
+          .contains("tls.auth: on")
+          .doesNotContain("is this a KES server");
+    }
+  }
+
+  @Test
   void serverThatVerifiesClientCertificates(@TempDir Path other) {
     try (CliServer verifying = new CliServer(other, KesServer.ClientAuth.VERIFY)) {
       // a self-signed certificate: the server's TLS layer refuses it

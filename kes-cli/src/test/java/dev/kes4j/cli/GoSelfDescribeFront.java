@@ -11,14 +11,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -39,17 +37,8 @@ final class GoSelfDescribeFront implements AutoCloseable {
   private final ExecutorService executor = Executors.newFixedThreadPool(4);
 
   GoSelfDescribeFront(CliServer kes) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry(
-        "server",
-        kes.serverCert.privateKey(),
-        "pw".toCharArray(),
-        new Certificate[] {kes.serverCert.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
-    kmf.init(ks, "pw".toCharArray());
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf.getKeyManagers(), new javax.net.ssl.TrustManager[] {new AnyClient()}, null);
+    ctx.init(kes.serverKeyManagers(), new javax.net.ssl.TrustManager[] {new AnyClient()}, null);
     server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setHttpsConfigurator(
         new HttpsConfigurator(ctx) {

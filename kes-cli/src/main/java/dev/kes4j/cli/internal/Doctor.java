@@ -418,6 +418,18 @@ public final class Doctor implements Callable<Integer>, Io.Aware {
               : "check that the server speaks TLS 1.2+ on this port");
       return;
     }
+    if (chain != null) {
+      // TLS 1.3: the server checks the client certificate after sending its own and may close the
+      // connection before its alert is read (the client then sees a broken pipe or a reset)
+      add(
+          "TLS",
+          State.FAIL,
+          "the server sent its certificate, then closed the connection during the handshake ("
+              + msg
+              + "): it refused the client certificate",
+          clientCertFix(s));
+      return;
+    }
     add(
         "TLS",
         State.FAIL,
