@@ -140,7 +140,6 @@ final class CliServer implements AutoCloseable {
     return env;
   }
 
-  /** Environment for a certificate identity written by {@link #write}. */
   /** Key managers presenting this server's certificate, for test servers that stand in for it. */
   KeyManager[] serverKeyManagers() throws GeneralSecurityException {
     KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -159,6 +158,7 @@ final class CliServer implements AutoCloseable {
     return kmf.getKeyManagers();
   }
 
+  /** Environment for a certificate identity written by {@link #write}. */
   Map<String, String> certEnv(String name) {
     Map<String, String> env = new HashMap<>();
     env.put("MINIO_KES_SERVER", url());

@@ -21,6 +21,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 final class ResettingTlsServer implements AutoCloseable {
   private final ServerSocket listener;
   private final Thread acceptor;
+  private volatile Socket handshaking; // the one connection the acceptor thread serves
 
   ResettingTlsServer(CliServer kes) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLSv1.2");
@@ -36,7 +37,7 @@ final class ResettingTlsServer implements AutoCloseable {
                   tls.setUseClientMode(false);
                   tls.setEnabledProtocols(new String[] {"TLSv1.2"});
                   tls.setNeedClientAuth(true);
-                  Resetting.raw.set(raw);
+                  handshaking = raw;
                   tls.startHandshake();
                 } catch (IOException expected) {
                   // the reset connection, or the listener closed
@@ -58,13 +59,11 @@ final class ResettingTlsServer implements AutoCloseable {
   }
 
   /** Resets the connection being handshaken when asked to trust a client certificate. */
-  private static final class Resetting extends X509ExtendedTrustManager {
-    static final ThreadLocal<Socket> raw = new ThreadLocal<>();
-
-    private static void reset() throws CertificateException {
+  private final class Resetting extends X509ExtendedTrustManager {
+    private void reset() throws CertificateException {
       try {
-        raw.get().setSoLinger(true, 0);
-        raw.get().close();
+        handshaking.setSoLinger(true, 0);
+        handshaking.close();
       } catch (IOException e) {
         // closed already
       }
